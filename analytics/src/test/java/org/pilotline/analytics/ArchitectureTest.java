@@ -1,0 +1,33 @@
+package org.pilotline.analytics;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Analytics works on records and the database, never on OPC UA; see CONVENTIONS.md. */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("org.pilotline.analytics");
+  }
+
+  @Test
+  void analyticsNeverImportsMilo() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("org.eclipse.milo..")
+        .check(classes);
+  }
+
+  @Test
+  void analyticsNeverReachesIntoTheHmi() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("org.pilotline.hmi..")
+        .check(classes);
+  }
+}
