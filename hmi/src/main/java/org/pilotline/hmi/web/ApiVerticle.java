@@ -1,0 +1,112 @@
+package org.pilotline.hmi.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API and the static HMI pages. Queries run on worker threads; the event loop only
+ * routes and encodes.
+ */
+public final class ApiVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+
+  private final String host;
+  private final int port;
+  private final LatestValues latestValues;
+  private final HealthReport healthReport;
+  private HttpServer server;
+
+  public ApiVerticle(String host, int port, LatestValues latestValues, HealthReport healthReport) {
+    this.host = Objects.requireNonNull(host, "host");
+    this.port = port;
+    this.latestValues = Objects.requireNonNull(latestValues, "latestValues");
+    this.healthReport = Objects.requireNonNull(healthReport, "healthReport");
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/api/health").handler(ctx -> respond(ctx, healthReport::health));
+    router.get("/api/tags/latest").handler(ctx -> respond(ctx, () -> latestJson(latestValues.latest())));
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    return vertx.createHttpServer()
+        .requestHandler(router)
+        .listen(port, host)
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("http api listening: url=http://{}:{}/", host, s.actualPort());
+        });
+  }
+
+  /** The bound port; differs from the configured one when that was 0. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void respond(RoutingContext ctx, Callable<JsonObject> query) {
+    vertx.executeBlocking(query, false)
+        .onSuccess(json -> ctx.response()
+            .putHeader("content-type", "application/json")
+            .putHeader("cache-control", "no-store")
+            .end(json.encode()))
+        .onFailure(e -> {
+          LOG.warn("api request failed: path={}, reason={}", ctx.request().path(), e.toString());
+          ctx.response().setStatusCode(503).putHeader("content-type", "application/json")
+              .end(new JsonObject().put("error", String.valueOf(e.getMessage())).encode());
+        });
+  }
+
+  static JsonObject latestJson(List<TagSnapshot> snapshots) {
+    JsonArray tags = new JsonArray();
+    for (TagSnapshot s : snapshots) {
+      tags.add(new JsonObject()
+          .put("key", s.key())
+          .put("kind", s.kind())
+          .put("station", s.station())
+          .put("equipment", s.equipment())
+          .put("tag", s.tag())
+          .put("unit", s.unit())
+          .put("value", jsonNumber(s.value()))
+          .put("text", s.text())
+          .put("statusCode", s.statusCode())
+          .put("quality", s.statusCode() == null ? null : quality(s.statusCode()))
+          .put("sourceTime", s.sourceTime() == null ? null : s.sourceTime().toString())
+          .put("serverTime", s.serverTime() == null ? null : s.serverTime().toString())
+          .put("lsl", s.lsl())
+          .put("usl", s.usl())
+          .put("target", s.target())
+          .put("subscription", s.subscription())
+          .put("detail", s.detail()));
+    }
+    return new JsonObject().put("generatedAt", Instant.now().toString()).put("tags", tags);
+  }
+
+  /** JSON has no NaN or Infinity; they travel as strings so that nothing is silently altered. */
+  private static Object jsonNumber(Double v) {
+    if (v == null) {
+      return null;
+    }
+    return v.isNaN() || v.isInfinite() ? v.toString() : v;
+  }
+
+  private static String quality(long statusCode) {
+    return org.pilotline.acquisition.line.Quality.of(statusCode).name();
+  }
+}
