@@ -6,13 +6,27 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The line model: stations in route order, each with its equipment. Immutable and already
- * validated; {@link LineLoader} is the only way in from files.
+ * The line model: stations, each with its equipment, and the route units travel. Immutable and
+ * already validated; {@link LineLoader} is the only way in from files.
+ *
+ * @param route station ids in the order a unit visits them; null means every station, in list
+ *     order
  */
-public record Line(String name, List<Station> stations) {
+public record Line(String name, List<Station> stations, List<String> route) {
   public Line {
     Objects.requireNonNull(name, "name");
     stations = List.copyOf(stations);
+    route = route == null ? stations.stream().map(Station::id).toList() : List.copyOf(route);
+    for (String id : route) {
+      if (stations.stream().noneMatch(s -> s.id().equals(id))) {
+        throw new IllegalArgumentException("route names an unknown station: " + id);
+      }
+    }
+  }
+
+  /** A line whose route is its stations in list order. */
+  public Line(String name, List<Station> stations) {
+    this(name, stations, null);
   }
 
   public Stream<Equipment> equipment() {
@@ -39,6 +53,6 @@ public record Line(String name, List<Station> stations) {
 
   /** A copy with one equipment replaced (same id), used to re-point endpoints in tests and tools. */
   public Line withEquipment(Equipment replacement) {
-    return new Line(name, stations.stream().map(s -> s.withEquipment(replacement)).toList());
+    return new Line(name, stations.stream().map(s -> s.withEquipment(replacement)).toList(), route);
   }
 }

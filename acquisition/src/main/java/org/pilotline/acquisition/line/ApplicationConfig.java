@@ -1,0 +1,476 @@
+package org.pilotline.acquisition.line;
+
+import static org.pilotline.acquisition.line.ConfigReader.quote;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * Runtime settings from {@code config/application.yaml}. Every key has a default (the demo's),
+ * and every key can be overridden, in this order of precedence:
+ *
+ * <ol>
+ *   <li>the system property {@code pilotline.<section>.<key>}, e.g. {@code -Dpilotline.hmi.port=9090};
+ *   <li>the environment variable {@code PILOTLINE_<SECTION>_<KEY>} in upper snake case, e.g.
+ *       {@code PILOTLINE_DATABASE_URL}, {@code PILOTLINE_WRITER_BATCH_ROWS};
+ *   <li>the file.
+ * </ol>
+ *
+ * <p>Overrides are text; a list ({@code simulator.faults}) is given as one string with entries
+ * separated by {@code ;}. Faults name their source: {@code env PILOTLINE_HMI_PORT: hmi.port:
+ * not an integer: "abc"}. The database password is never in the file: see {@link
+ * Database#password()}.
+ */
+public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simulator simulator) {
+  /** The environment variable that holds the database password, if no password file is used. */
+  public static final String PASSWORD_ENV = "PILOTLINE_DATABASE_PASSWORD";
+
+  private static final Map<String, List<String>> KEYS = keys();
+
+  private static Map<String, List<String>> keys() {
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    keys.put("database", List.of("url", "user", "passwordFile", "schema", "dataDir", "poolSize"));
+    keys.put("writer", List.of("batchRows", "flushMs", "queueCapacity"));
+    keys.put("hmi", List.of("host", "port"));
+    keys.put("simulator",
+        List.of("enabled", "seed", "timeScale", "taktSeconds", "groundTruthFile", "faults"));
+    return keys;
+  }
+
+  // The schema name is spliced into SQL (search_path, DDL): a plain identifier only.
+  private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)[?&]password=");
+
+  public ApplicationConfig {
+    Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(writer, "writer");
+    Objects.requireNonNull(hmi, "hmi");
+    Objects.requireNonNull(simulator, "simulator");
+  }
+
+  /**
+   * Where readings are stored.
+   *
+   * @param url a {@code jdbc:postgresql:} URL, or empty for an embedded PostgreSQL under dataDir
+   * @param passwordFile a file whose content (less a trailing newline) is the password, or null
+   * @param schema the schema that holds pilotline's tables
+   * @param dataDir the embedded database's data directory (unused with a url)
+   */
+  public record Database(
+      String url, String user, Path passwordFile, String schema, Path dataDir, int poolSize) {
+    public Database {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(schema, "schema");
+      Objects.requireNonNull(dataDir, "dataDir");
+      if (poolSize < 1) {
+        throw new IllegalArgumentException("poolSize < 1: " + poolSize);
+      }
+    }
+
+    /** True when no URL is given and an embedded PostgreSQL is to be started. */
+    public boolean embedded() {
+      return url.isEmpty();
+    }
+
+    /** The password from the process environment or the password file; see {@link #password(Map)}. */
+    public Optional<String> password() {
+      return password(System.getenv());
+    }
+
+    /**
+     * The password: {@value #PASSWORD_ENV} from {@code env} when set and not empty, else the
+     * content of {@link #passwordFile()} without its trailing line break, else none. Read on
+     * each call, so a rotated secret file is picked up; the value is never logged or kept.
+     *
+     * @throws ConfigException when the password file cannot be read
+     */
+    public Optional<String> password(Map<String, String> env) {
+      String fromEnv = env.get(PASSWORD_ENV);
+      if (fromEnv != null && !fromEnv.isEmpty()) {
+        return Optional.of(fromEnv);
+      }
+      if (passwordFile == null) {
+        return Optional.empty();
+      }
+      try {
+        String text = Files.readString(passwordFile, StandardCharsets.UTF_8).replaceFirst("[\\r\\n]+$", "");
+        return text.isEmpty() ? Optional.empty() : Optional.of(text);
+      } catch (IOException e) {
+        throw new ConfigException(passwordFile.toString(), "",
+            "cannot read the database password file: " + e.getClass().getSimpleName());
+      }
+    }
+  }
+
+  /**
+   * How readings are batched into the database.
+   *
+   * @param batchRows rows per COPY
+   * @param flushMs the longest a reading waits for its COPY
+   * @param queueCapacity readings held in memory before back-pressure; at least batchRows
+   */
+  public record Writer(int batchRows, long flushMs, int queueCapacity) {
+    public Writer {
+      if (batchRows < 1 || flushMs < 1 || queueCapacity < batchRows) {
+        throw new IllegalArgumentException("need batchRows >= 1, flushMs >= 1, queueCapacity >= batchRows: "
+            + batchRows + ", " + flushMs + ", " + queueCapacity);
+      }
+    }
+  }
+
+  /** Where the web HMI listens; port 0 picks a free port. */
+  public record Hmi(String host, int port) {
+    public Hmi {
+      Objects.requireNonNull(host, "host");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port not in 0..65535: " + port);
+      }
+    }
+  }
+
+  /**
+   * The pilot-line simulator run beside acquisition in the demo.
+   *
+   * @param timeScale simulated seconds per wall-clock second
+   * @param taktSeconds simulated seconds between units leaving a station
+   * @param groundTruthFile where the per-cell fault labels are written, or null for nowhere
+   * @param faults fault strings as written; the simulator parses them ({@code FaultSpec.parse})
+   */
+  public record Simulator(
+      boolean enabled, long seed, double timeScale, double taktSeconds, Path groundTruthFile,
+      List<String> faults) {
+    public Simulator {
+      if (!(timeScale > 0) || !(taktSeconds > 0)) {
+        throw new IllegalArgumentException("timeScale and taktSeconds must be > 0: " + timeScale + ", " + taktSeconds);
+      }
+      faults = List.copyOf(faults);
+    }
+  }
+
+  /** Reads the file with overrides from this process's system properties and environment. */
+  public static ApplicationConfig load(Path file) {
+    Properties properties = System.getProperties();
+    Map<String, String> props = new LinkedHashMap<>();
+    for (String name : properties.stringPropertyNames()) {
+      props.put(name, properties.getProperty(name));
+    }
+    return load(file, System.getenv(), props);
+  }
+
+  /**
+   * Reads the file with overrides from the given environment and system properties.
+   *
+   * @throws ConfigException listing every fault, each naming its file or override source
+   */
+  public static ApplicationConfig load(Path file, Map<String, String> env,
+      Map<String, String> systemProperties) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.toString(), "", "file not found");
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), "", "cannot read: " + e.getMessage());
+    }
+    return parse(text, file.toString(), env, systemProperties);
+  }
+
+  /**
+   * Validates YAML text as an application file, with overrides. An empty text means all defaults.
+   *
+   * @param fileName what messages call the file
+   * @throws ConfigException listing every fault, each naming its file or override source
+   */
+  public static ApplicationConfig parse(String yamlText, String fileName, Map<String, String> env,
+      Map<String, String> systemProperties) {
+    Object root = ConfigReader.parseYaml(yamlText, fileName);
+    ConfigReader r = new ConfigReader(fileName);
+    ApplicationConfig config = new Reading(r, root, env, systemProperties).config();
+    r.throwIfAny();
+    return config;
+  }
+
+  /** The built-in defaults, which the shipped {@code config/application.yaml} repeats. */
+  public static ApplicationConfig defaults() {
+    return parse("", "defaults", Map.of(), Map.of());
+  }
+
+  /** {@code database.passwordFile} → {@code PILOTLINE_DATABASE_PASSWORD_FILE}. */
+  public static String envName(String dottedPath) {
+    return "PILOTLINE_" + dottedPath.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_')
+        .toUpperCase(Locale.ROOT);
+  }
+
+  /** {@code hmi.port} → {@code pilotline.hmi.port}. */
+  public static String propertyName(String dottedPath) {
+    return "pilotline." + dottedPath;
+  }
+
+  /** A setting's raw value and where it came from: the file, a system property or env. */
+  private record Source(Object value, String origin, String path, boolean override) {}
+
+  /** One reading of the file and overrides; faults go to the reader, defaults stand in. */
+  private static final class Reading {
+    private final ConfigReader r;
+    private final Map<String, String> env;
+    private final Map<String, String> props;
+    private final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+
+    Reading(ConfigReader r, Object root, Map<String, String> env, Map<String, String> props) {
+      this.r = r;
+      this.env = env;
+      this.props = props;
+      if (root != null) {
+        sections(root);
+      }
+    }
+
+    private void sections(Object root) {
+      if (!(root instanceof Map)) {
+        r.error("", "expected a mapping (" + String.join(", ", KEYS.keySet()) + ") at the top, got "
+            + ConfigReader.typeName(root) + ": " + quote(root));
+        return;
+      }
+      Map<String, Object> top = r.mapping(root, "");
+      if (top == null) {
+        return;
+      }
+      r.allowOnly(top, "", List.copyOf(KEYS.keySet()));
+      for (Map.Entry<String, List<String>> section : KEYS.entrySet()) {
+        Object node = top.get(section.getKey());
+        if (node == null) {
+          continue;
+        }
+        Map<String, Object> map = r.mapping(node, section.getKey());
+        if (map == null) {
+          continue;
+        }
+        Map<String, Object> checked = new LinkedHashMap<>(map);
+        if (section.getKey().equals("database") && checked.remove("password") != null) {
+          r.error("database.password", "a password is never kept in " + r.file()
+              + "; name a file holding it in database.passwordFile, or set env " + PASSWORD_ENV);
+        }
+        r.allowOnly(checked, section.getKey(), section.getValue());
+        sections.put(section.getKey(), map);
+      }
+    }
+
+    ApplicationConfig config() {
+      String passwordProperty = propertyName("database.password");
+      if (props.containsKey(passwordProperty)) {
+        // Command lines are visible to every user of the machine (ps).
+        r.error("system property " + passwordProperty, "database.password",
+            "a password on the command line is visible to other users; use database.passwordFile or env "
+                + PASSWORD_ENV);
+      }
+      int before = r.errorCount();
+
+      Source url = source("database.url");
+      String urlText = text(url, "");
+      if (!urlText.isEmpty() && !urlText.startsWith("jdbc:postgresql:")) {
+        fault(url, "not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), nor empty for the"
+            + " embedded database: " + quote(urlText));
+      } else if (!url.override() && URL_PASSWORD.matcher(urlText).find()) {
+        fault(url, "the URL holds a password; a password is never kept in " + r.file()
+            + ": use database.passwordFile or env " + PASSWORD_ENV);
+      }
+      String user = nonBlank(source("database.user"), "postgres");
+      Source passwordFileSource = source("database.passwordFile");
+      Path passwordFile = path(passwordFileSource, null);
+      if (passwordFile != null && !(Files.isRegularFile(passwordFile) && Files.isReadable(passwordFile))) {
+        fault(passwordFileSource, "password file not found or not readable: " + quote(passwordFile));
+      }
+      Source schemaSource = source("database.schema");
+      String schema = text(schemaSource, "pilotline");
+      if (!SCHEMA.matcher(schema).matches()) {
+        fault(schemaSource, "not a plain lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63): "
+            + quote(schema));
+      }
+      Path dataDir = path(source("database.dataDir"), Path.of("data", "postgres"));
+      if (dataDir == null) {
+        fault(source("database.dataDir"), "must not be empty");
+      }
+      int poolSize = (int) integer(source("database.poolSize"), 4, 1, 1000);
+
+      int batchRows = (int) integer(source("writer.batchRows"), 5000, 1, Integer.MAX_VALUE);
+      long flushMs = integer(source("writer.flushMs"), 250, 1, 3_600_000);
+      Source queueSource = source("writer.queueCapacity");
+      int queueCapacity = (int) integer(queueSource, 500_000, 1, Integer.MAX_VALUE);
+      if (queueCapacity < batchRows) {
+        fault(queueSource, "must be at least writer.batchRows (" + batchRows + "): " + quote(queueCapacity));
+      }
+
+      String host = nonBlank(source("hmi.host"), "127.0.0.1");
+      int port = (int) integer(source("hmi.port"), 8080, 0, 65535);
+
+      boolean enabled = flag(source("simulator.enabled"), true);
+      long seed = integer(source("simulator.seed"), 42, Long.MIN_VALUE, Long.MAX_VALUE);
+      double timeScale = positive(source("simulator.timeScale"), 1);
+      double taktSeconds = positive(source("simulator.taktSeconds"), 6);
+      Path groundTruth = path(source("simulator.groundTruthFile"), Path.of("data", "ground-truth.csv"));
+      List<String> faults = strings(source("simulator.faults"));
+
+      if (r.errorCount() > before) {
+        return null;
+      }
+      return new ApplicationConfig(
+          new Database(urlText, user, passwordFile, schema, dataDir, poolSize),
+          new Writer(batchRows, flushMs, queueCapacity),
+          new Hmi(host, port),
+          new Simulator(enabled, seed, timeScale, taktSeconds, groundTruth, faults));
+    }
+
+    private Source source(String path) {
+      String property = propertyName(path);
+      if (props.containsKey(property)) {
+        return new Source(props.get(property), "system property " + property, path, true);
+      }
+      String variable = envName(path);
+      if (env.containsKey(variable)) {
+        return new Source(env.get(variable), "env " + variable, path, true);
+      }
+      int dot = path.indexOf('.');
+      Map<String, Object> section = sections.get(path.substring(0, dot));
+      Object value = section == null ? null : section.get(path.substring(dot + 1));
+      return new Source(value, r.file(), path, false);
+    }
+
+    private void fault(Source source, String fault) {
+      r.error(source.origin(), source.path(), fault);
+    }
+
+    private String text(Source s, String fallback) {
+      if (s.value() == null) {
+        return fallback;
+      }
+      String text = s.override() ? (String) s.value() : r.string(s.value(), s.path());
+      return text == null ? fallback : text;
+    }
+
+    private String nonBlank(Source s, String fallback) {
+      String text = text(s, fallback);
+      if (text.isBlank()) {
+        fault(s, "must not be empty");
+      }
+      return text;
+    }
+
+    /** Empty text means no path. */
+    private Path path(Source s, Path fallback) {
+      if (s.value() == null) {
+        return fallback;
+      }
+      String text = text(s, "");
+      return text.isBlank() ? null : Path.of(text);
+    }
+
+    private long integer(Source s, long fallback, long min, long max) {
+      if (s.value() == null) {
+        return fallback;
+      }
+      Long value;
+      if (s.override()) {
+        try {
+          value = Long.parseLong(((String) s.value()).trim());
+        } catch (NumberFormatException e) {
+          fault(s, "not an integer: " + quote(s.value()));
+          return fallback;
+        }
+      } else {
+        value = r.integer(s.value(), s.path());
+        if (value == null) {
+          return fallback;
+        }
+      }
+      if (value < min || value > max) {
+        fault(s, "must be in " + min + ".." + max + ": " + quote(s.value()));
+        return fallback;
+      }
+      return value;
+    }
+
+    private double positive(Source s, double fallback) {
+      if (s.value() == null) {
+        return fallback;
+      }
+      Double value;
+      if (s.override()) {
+        try {
+          value = Double.parseDouble(((String) s.value()).trim());
+        } catch (NumberFormatException e) {
+          fault(s, "not a number: " + quote(s.value()));
+          return fallback;
+        }
+      } else {
+        value = r.number(s.value(), s.path());
+        if (value == null) {
+          return fallback;
+        }
+      }
+      if (!(value > 0) || !Double.isFinite(value)) {
+        fault(s, "must be a number > 0: " + quote(s.value()));
+        return fallback;
+      }
+      return value;
+    }
+
+    private boolean flag(Source s, boolean fallback) {
+      if (s.value() == null) {
+        return fallback;
+      }
+      if (s.override()) {
+        String text = ((String) s.value()).trim();
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+          return Boolean.parseBoolean(text);
+        }
+        fault(s, "not true or false: " + quote(s.value()));
+        return fallback;
+      }
+      Boolean value = r.bool(s.value(), s.path());
+      return value == null ? fallback : value;
+    }
+
+    private List<String> strings(Source s) {
+      if (s.value() == null) {
+        return List.of();
+      }
+      if (s.override()) {
+        return Arrays.stream(((String) s.value()).split(";"))
+            .map(String::trim)
+            .filter(t -> !t.isEmpty())
+            .toList();
+      }
+      List<Object> items = r.list(s.value(), s.path());
+      List<String> strings = new ArrayList<>();
+      if (items == null) {
+        return strings;
+      }
+      for (int i = 0; i < items.size(); i++) {
+        String path = ConfigReader.index(s.path(), i);
+        String text = r.string(items.get(i), path);
+        if (text != null && text.isBlank()) {
+          r.error(path, "must not be empty");
+        } else if (text == null && items.get(i) == null) {
+          r.error(path, "expected a string, got nothing");
+        } else if (text != null) {
+          strings.add(text.trim());
+        }
+      }
+      return strings;
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package org.pilotline.acquisition.line;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ApplicationConfigTest {
+  private static final String FILE = "inline/application.yaml";
+  private static final Map<String, String> NONE = Map.of();
+
+  private static ApplicationConfig parse(String yaml, Map<String, String> env, Map<String, String> props) {
+    return ApplicationConfig.parse(yaml, FILE, env, props);
+  }
+
+  private static ConfigException failure(String yaml, Map<String, String> env, Map<String, String> props) {
+    return assertThrows(ConfigException.class, () -> parse(yaml, env, props));
+  }
+
+  @Nested
+  class Defaults {
+    @Test
+    void shippedFileLoadsWithTheDemoValues() {
+      ApplicationConfig config = ApplicationConfig.load(
+          LineLoaderTest.shippedConfigDir().resolve("application.yaml"), NONE, NONE);
+
+      assertTrue(config.database().embedded());
+      assertEquals("pilotline", config.database().schema());
+      assertEquals(Path.of("data/postgres"), config.database().dataDir());
+      assertNull(config.database().passwordFile());
+      assertEquals(new ApplicationConfig.Writer(5000, 250, 500_000), config.writer());
+      assertEquals(new ApplicationConfig.Hmi("127.0.0.1", 8080), config.hmi());
+      assertEquals(new ApplicationConfig.Simulator(true, 42, 1.0, 6.0,
+          Path.of("data/ground-truth.csv"), List.of()), config.simulator());
+    }
+
+    // The file documents the defaults; the two must not drift apart.
+    @Test
+    void shippedFileRepeatsTheBuiltInDefaults() {
+      assertEquals(ApplicationConfig.defaults(), ApplicationConfig.load(
+          LineLoaderTest.shippedConfigDir().resolve("application.yaml"), NONE, NONE));
+    }
+
+    @Test
+    void emptyFileMeansAllDefaults() {
+      assertEquals(ApplicationConfig.defaults(), parse("# nothing\n", NONE, NONE));
+    }
+
+    @Test
+    void partialSectionKeepsTheOtherDefaults() {
+      ApplicationConfig config = parse("hmi:\n  port: 9000\n", NONE, NONE);
+      assertEquals(new ApplicationConfig.Hmi("127.0.0.1", 9000), config.hmi());
+      assertEquals(ApplicationConfig.defaults().writer(), config.writer());
+    }
+
+    @Test
+    void faultStringsAreKeptAsWritten() {
+      ApplicationConfig config = parse("""
+          simulator:
+            faults:
+              - "rollWear start=10m ramp=30m"
+              - channelFault channel=3 start=15m
+          """, NONE, NONE);
+      assertEquals(List.of("rollWear start=10m ramp=30m", "channelFault channel=3 start=15m"),
+          config.simulator().faults());
+    }
+  }
+
+  @Nested
+  class Overrides {
+    @Test
+    void environmentWinsOverTheFile() {
+      ApplicationConfig config = parse("database:\n  url: \"\"\nwriter:\n  batchRows: 100\n",
+          Map.of("PILOTLINE_DATABASE_URL", "jdbc:postgresql://db:5432/line",
+              "PILOTLINE_WRITER_BATCH_ROWS", "2000"),
+          NONE);
+      assertEquals("jdbc:postgresql://db:5432/line", config.database().url());
+      assertFalse(config.database().embedded());
+      assertEquals(2000, config.writer().batchRows());
+    }
+
+    @Test
+    void systemPropertyWinsOverEnvironmentAndFile() {
+      ApplicationConfig config = parse("hmi:\n  port: 8000\n",
+          Map.of("PILOTLINE_HMI_PORT", "8081"), Map.of("pilotline.hmi.port", "9090"));
+      assertEquals(9090, config.hmi().port());
+    }
+
+    @Test
+    void camelCaseKeysBecomeUpperSnakeEnvironmentNames() {
+      assertEquals("PILOTLINE_DATABASE_PASSWORD_FILE", ApplicationConfig.envName("database.passwordFile"));
+      assertEquals("PILOTLINE_SIMULATOR_GROUND_TRUTH_FILE", ApplicationConfig.envName("simulator.groundTruthFile"));
+      ApplicationConfig config = parse("", Map.of("PILOTLINE_SIMULATOR_TAKT_SECONDS", "2.5",
+          "PILOTLINE_SIMULATOR_ENABLED", "false",
+          "PILOTLINE_SIMULATOR_FAULTS", "rollWear start=10m; channelFault channel=3"), NONE);
+      assertEquals(2.5, config.simulator().taktSeconds());
+      assertFalse(config.simulator().enabled());
+      assertEquals(List.of("rollWear start=10m", "channelFault channel=3"), config.simulator().faults());
+    }
+
+    @Test
+    void emptyOverrideClearsAnOptionalPath() {
+      ApplicationConfig config = parse("", Map.of("PILOTLINE_SIMULATOR_GROUND_TRUTH_FILE", ""), NONE);
+      assertNull(config.simulator().groundTruthFile());
+    }
+
+    // An operator must learn which override is wrong, not just that the file is fine.
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "PILOTLINE_HMI_PORT            | abc    | hmi.port            | not an integer: \"abc\"",
+        "PILOTLINE_HMI_PORT            | 70000  | hmi.port            | must be in 0..65535: \"70000\"",
+        "PILOTLINE_SIMULATOR_ENABLED   | yes    | simulator.enabled   | not true or false: \"yes\"",
+        "PILOTLINE_SIMULATOR_TIME_SCALE| 0      | simulator.timeScale | must be a number > 0: \"0\"",
+        "PILOTLINE_DATABASE_SCHEMA     | a;drop | database.schema     | not a plain lower-case SQL identifier"})
+    void invalidEnvironmentOverrideNamesTheVariable(String variable, String value, String path, String fault) {
+      ConfigException e = failure("", Map.of(variable, value), NONE);
+
+      assertEquals("env " + variable, e.file());
+      assertEquals(path, e.path());
+      assertTrue(e.getMessage().startsWith("env " + variable + ": " + path + ": " + fault), e.getMessage());
+    }
+
+    @Test
+    void invalidSystemPropertyNamesTheProperty() {
+      ConfigException e = failure("", NONE, Map.of("pilotline.writer.flushMs", "soon"));
+      assertEquals("system property pilotline.writer.flushMs: writer.flushMs: not an integer: \"soon\"",
+          e.getMessage());
+    }
+  }
+
+  @Nested
+  class FileFaults {
+    @Test
+    void wrongTypeInTheFileNamesTheFile() {
+      ConfigException e = failure("hmi:\n  port: \"8080\"\n", NONE, NONE);
+      assertEquals(FILE + ": hmi.port: expected an integer, got a string: \"8080\"", e.getMessage());
+    }
+
+    @Test
+    void unknownKeyIsAFault() {
+      ConfigException e = failure("writer:\n  batchSize: 10\n", NONE, NONE);
+      assertEquals("writer.batchSize", e.path());
+      assertTrue(e.fault().contains("allowed: batchRows, flushMs, queueCapacity"), e.fault());
+    }
+
+    @Test
+    void queueSmallerThanABatchIsAFault() {
+      ConfigException e = failure("writer:\n  batchRows: 1000\n  queueCapacity: 10\n", NONE, NONE);
+      assertEquals("writer.queueCapacity", e.path());
+      assertTrue(e.fault().startsWith("must be at least writer.batchRows (1000)"), e.fault());
+    }
+
+    @Test
+    void everyFaultIsListed() {
+      ConfigException e = failure("hmi:\n  port: -1\nsimulator:\n  seed: x\n",
+          Map.of("PILOTLINE_WRITER_FLUSH_MS", "0"), NONE);
+      // In settings order: database, writer, hmi, simulator.
+      assertEquals(List.of(
+              "env PILOTLINE_WRITER_FLUSH_MS: writer.flushMs: must be in 1..3600000: \"0\"",
+              FILE + ": hmi.port: must be in 0..65535: \"-1\"",
+              FILE + ": simulator.seed: expected an integer, got a string: \"x\""),
+          e.getMessage().lines().toList());
+    }
+  }
+
+  @Nested
+  class Password {
+    @Test
+    void passwordInTheFileIsRejectedWithTheAlternatives() {
+      ConfigException e = failure("database:\n  user: line\n  password: hunter2\n", NONE, NONE);
+
+      assertEquals("database.password", e.path());
+      assertTrue(e.fault().contains("database.passwordFile"), e.fault());
+      assertTrue(e.fault().contains("PILOTLINE_DATABASE_PASSWORD"), e.fault());
+      assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
+    void passwordInTheFileUrlIsRejected() {
+      ConfigException e = failure(
+          "database:\n  url: jdbc:postgresql://db/line?user=a&password=hunter2\n", NONE, NONE);
+      assertEquals("database.url", e.path());
+      assertTrue(e.fault().startsWith("the URL holds a password"), e.fault());
+    }
+
+    @Test
+    void passwordOnTheCommandLineIsRejected() {
+      ConfigException e = failure("", NONE, Map.of("pilotline.database.password", "hunter2"));
+      assertEquals("system property pilotline.database.password", e.file());
+    }
+
+    @Test
+    void passwordIsReadFromThePasswordFileWithoutItsLineBreak(@TempDir Path dir) throws Exception {
+      Path secret = Files.writeString(dir.resolve("db.secret"), "s3cret pass\n");
+      ApplicationConfig config = parse("database:\n  passwordFile: " + secret + "\n", NONE, NONE);
+
+      assertEquals(Optional.of("s3cret pass"), config.database().password(NONE));
+    }
+
+    @Test
+    void environmentPasswordWinsOverThePasswordFile(@TempDir Path dir) throws Exception {
+      Path secret = Files.writeString(dir.resolve("db.secret"), "from-file");
+      ApplicationConfig config = parse("database:\n  passwordFile: " + secret + "\n", NONE, NONE);
+
+      assertEquals(Optional.of("from-env"),
+          config.database().password(Map.of(ApplicationConfig.PASSWORD_ENV, "from-env")));
+    }
+
+    @Test
+    void noPasswordWhenNeitherIsGiven() {
+      assertEquals(Optional.empty(), ApplicationConfig.defaults().database().password(NONE));
+    }
+
+    @Test
+    void missingPasswordFileIsAFaultAtLoad(@TempDir Path dir) {
+      ConfigException e = failure("",
+          Map.of("PILOTLINE_DATABASE_PASSWORD_FILE", dir.resolve("absent").toString()), NONE);
+      assertEquals("env PILOTLINE_DATABASE_PASSWORD_FILE", e.file());
+      assertTrue(e.fault().startsWith("password file not found or not readable"), e.fault());
+    }
+  }
+}
