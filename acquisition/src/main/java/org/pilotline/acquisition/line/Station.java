@@ -3,10 +3,7 @@ package org.pilotline.acquisition.line;
 import java.util.List;
 import java.util.Objects;
 
-/**
- * One station of the line, such as coating or formation. The order of stations in {@link Line}
- * is the route order.
- */
+/** One station of the line, such as coating or formation. {@link Line#route()} gives the order. */
 public record Station(String id, String name, List<Equipment> equipment) {
   public Station {
     Objects.requireNonNull(id, "id");

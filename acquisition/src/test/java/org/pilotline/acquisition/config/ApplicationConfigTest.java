@@ -1,4 +1,4 @@
-package org.pilotline.acquisition.line;
+package org.pilotline.acquisition.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.pilotline.acquisition.line.ConfigException;
 
 class ApplicationConfigTest {
   private static final String FILE = "inline/application.yaml";

@@ -1,4 +1,4 @@
-package org.pilotline.acquisition.line;
+package org.pilotline.acquisition.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,6 +19,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.pilotline.acquisition.line.ConfigException;
+import org.pilotline.acquisition.line.Line;
+import org.pilotline.acquisition.line.Station;
+import org.pilotline.acquisition.line.Equipment;
+import org.pilotline.acquisition.line.EndpointSecurity;
+import org.pilotline.acquisition.line.Tag;
+import org.pilotline.acquisition.line.SpecLimits;
+import org.pilotline.acquisition.line.UnitNode;
+import org.pilotline.acquisition.line.UnitKind;
+import org.pilotline.acquisition.line.UnitRole;
 
 class LineLoaderTest {
   private static final String FILE = "inline/line.yaml";

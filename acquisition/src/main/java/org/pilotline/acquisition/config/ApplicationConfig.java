@@ -1,6 +1,6 @@
-package org.pilotline.acquisition.line;
+package org.pilotline.acquisition.config;
 
-import static org.pilotline.acquisition.line.ConfigReader.quote;
+import static org.pilotline.acquisition.config.ConfigReader.quote;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.pilotline.acquisition.line.ConfigException;
 
 /**
  * Runtime settings from {@code config/application.yaml}. Every key has a default (the demo's),

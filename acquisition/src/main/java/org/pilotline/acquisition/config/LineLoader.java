@@ -1,8 +1,8 @@
-package org.pilotline.acquisition.line;
+package org.pilotline.acquisition.config;
 
-import static org.pilotline.acquisition.line.ConfigReader.child;
-import static org.pilotline.acquisition.line.ConfigReader.index;
-import static org.pilotline.acquisition.line.ConfigReader.quote;
+import static org.pilotline.acquisition.config.ConfigReader.child;
+import static org.pilotline.acquisition.config.ConfigReader.index;
+import static org.pilotline.acquisition.config.ConfigReader.quote;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -19,6 +19,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.pilotline.acquisition.line.ConfigException;
+import org.pilotline.acquisition.line.Line;
+import org.pilotline.acquisition.line.Station;
+import org.pilotline.acquisition.line.Equipment;
+import org.pilotline.acquisition.line.EndpointSecurity;
+import org.pilotline.acquisition.line.Tag;
+import org.pilotline.acquisition.line.SpecLimits;
+import org.pilotline.acquisition.line.UnitNode;
+import org.pilotline.acquisition.line.UnitKind;
+import org.pilotline.acquisition.line.UnitRole;
 
 /**
  * Reads {@code line.yaml} into a {@link Line}. Everything is validated before anything is built,

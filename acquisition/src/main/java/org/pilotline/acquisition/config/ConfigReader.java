@@ -1,4 +1,4 @@
-package org.pilotline.acquisition.line;
+package org.pilotline.acquisition.config;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -13,6 +13,7 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.representer.Representer;
+import org.pilotline.acquisition.line.ConfigException;
 
 /**
  * Walks a parsed YAML tree (maps, lists, scalars) for the config loaders, checking types and
