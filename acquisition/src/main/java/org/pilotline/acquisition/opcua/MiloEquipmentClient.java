@@ -402,14 +402,15 @@ public final class MiloEquipmentClient extends VerticleBase {
     }
     // EventBus.publish is thread-safe; consumers run on their own contexts.
     EventBus bus = vertx.eventBus();
+    // Counted before publishing, so that a consumer never sees more than the counters say.
     if (!readings.isEmpty()) {
-      bus.publish(Addresses.READINGS, new ReadingBatch(equipment.id(), readings));
       readingsPublished.add(readings.size());
       batchesPublished.increment();
+      bus.publish(Addresses.READINGS, new ReadingBatch(equipment.id(), readings));
     }
     for (CellEvent event : events) {
-      bus.publish(Addresses.CELL_EVENTS, event);
       cellEventsPublished.increment();
+      bus.publish(Addresses.CELL_EVENTS, event);
     }
   }
 
