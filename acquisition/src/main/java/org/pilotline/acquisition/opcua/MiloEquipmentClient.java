@@ -369,8 +369,14 @@ public final class MiloEquipmentClient extends VerticleBase {
 
     @Override
     public void onStatusChanged(OpcUaSubscription sub, StatusCode status) {
-      LOG.warn("subscription status changed: equipment={}, status={}", equipment.id(),
-          DataValues.statusName(status.getValue()));
+      // Good_Transferred after a reconnect is routine; Bad_Timeout means the items are gone.
+      if (status.isGood()) {
+        LOG.info("subscription status changed: equipment={}, status={}", equipment.id(),
+            DataValues.statusName(status.getValue()));
+      } else {
+        LOG.warn("subscription status changed: equipment={}, status={}", equipment.id(),
+            DataValues.statusName(status.getValue()));
+      }
     }
 
     @Override
