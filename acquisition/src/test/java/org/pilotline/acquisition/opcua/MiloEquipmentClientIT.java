@@ -4,7 +4,6 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -246,6 +245,21 @@ class MiloEquipmentClientIT {
     assertEquals("equipment secured at " + server.endpointUrl()
         + ": no endpoint offers Basic256Sha256/SignAndEncrypt with anonymous login;"
         + " the server offers [None/None (Anonymous)]", e.getCause().getMessage());
+  }
+
+  @Test
+  void startFailsNamingEquipmentAndUrlWhenNothingListens(Vertx vertx) throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      closedPort = socket.getLocalPort();
+    }
+    String url = "opc.tcp://127.0.0.1:" + closedPort + "/nobody";
+    Equipment equipment = new Equipment("absent", url, EndpointSecurity.NONE, 100, List.of(), List.of());
+    MiloEquipmentClient client = new MiloEquipmentClient(equipment, STATION, Map.of());
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> vertx.deployVerticle(client).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().startsWith("equipment absent at " + url + ": cannot get endpoints"),
+        e.getCause().getMessage());
   }
 
   @Test
