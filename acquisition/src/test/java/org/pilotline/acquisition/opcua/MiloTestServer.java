@@ -1,0 +1,244 @@
+package org.pilotline.acquisition.opcua;
+
+import static org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS;
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.milo.opcua.sdk.core.AccessLevel;
+import org.eclipse.milo.opcua.sdk.core.Reference;
+import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
+import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.items.DataItem;
+import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
+import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
+import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.DefaultServerCertificateValidator;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateStore;
+import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
+import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
+
+/**
+ * A real Milo server in the test JVM: one None/None endpoint on 127.0.0.1 and a free port, and a
+ * namespace of writable variables whose value, status and timestamps a test sets directly.
+ *
+ * <p>Another namespace is registered before the test namespace, so that its index is 3, not the
+ * 2 a client might wrongly assume.
+ */
+final class MiloTestServer implements AutoCloseable {
+  static final String NAMESPACE_URI = "urn:pilotline:test";
+  static final String PATH = "/pilotline/test";
+
+  private final OpcUaServer server;
+  private final TestNamespace namespace;
+  private final int port;
+
+  private MiloTestServer(OpcUaServer server, TestNamespace namespace, int port) {
+    this.server = server;
+    this.namespace = namespace;
+    this.port = port;
+  }
+
+  /**
+   * Starts a server with these variables, by browse name and DataType (such as {@link
+   * NodeIds#Double}); each gets the NodeId {@code ns=<test>;s=<name>} and a Good initial value.
+   */
+  static MiloTestServer start(Map<String, NodeId> variables) throws Exception {
+    int port = freePort();
+    KeyPair keyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+    X509Certificate certificate = new SelfSignedCertificateBuilder(keyPair)
+        .setCommonName("pilotline test server")
+        .setApplicationUri("urn:pilotline:test:server")
+        .addIpAddress("127.0.0.1")
+        .build();
+    var trust = new MemoryTrustListManager();
+    var quarantine = new MemoryCertificateQuarantine();
+    var certificateFactory = new RsaSha256CertificateFactory() {
+      @Override
+      protected KeyPair createRsaSha256KeyPair() {
+        return keyPair;
+      }
+
+      @Override
+      protected X509Certificate[] createRsaSha256CertificateChain(KeyPair kp) {
+        return new X509Certificate[] {certificate};
+      }
+    };
+    var group = DefaultApplicationGroup.createAndInitialize(
+        trust, new MemoryCertificateStore(), certificateFactory,
+        new DefaultServerCertificateValidator(trust, quarantine));
+
+    EndpointConfig endpoint = EndpointConfig.newBuilder()
+        .setBindAddress("127.0.0.1")
+        // Advertised as "localhost" while the client is configured with 127.0.0.1, as real
+        // equipment advertises names the client cannot always use.
+        .setHostname("localhost")
+        .setBindPort(port)
+        .setPath(PATH)
+        .setCertificate(certificate)
+        .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+        .setSecurityPolicy(SecurityPolicy.None)
+        .setSecurityMode(MessageSecurityMode.None)
+        .addTokenPolicies(USER_TOKEN_POLICY_ANONYMOUS)
+        .build();
+
+    OpcUaServerConfig config = OpcUaServerConfig.builder()
+        .setApplicationUri("urn:pilotline:test:server")
+        .setApplicationName(LocalizedText.english("pilotline test server"))
+        .setProductUri("urn:pilotline:test")
+        .setEndpoints(Set.of(endpoint))
+        .setCertificateManager(new DefaultCertificateManager(quarantine, group))
+        .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
+        .build();
+
+    OpcUaServer server = new OpcUaServer(config,
+        profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
+    server.getNamespaceTable().add("urn:pilotline:test:padding");
+    TestNamespace namespace = new TestNamespace(server, variables);
+    namespace.startup();
+    server.startup().get(20, TimeUnit.SECONDS);
+    return new MiloTestServer(server, namespace, port);
+  }
+
+  String endpointUrl() {
+    return "opc.tcp://127.0.0.1:" + port + PATH;
+  }
+
+  int namespaceIndex() {
+    return namespace.getNamespaceIndex().intValue();
+  }
+
+  /** The NodeId text of a variable in the namespace-URI form the line config uses. */
+  static String nodeIdText(String name) {
+    return "nsu=" + NAMESPACE_URI + ";s=" + name;
+  }
+
+  /** Sets a Good value whose source time is {@code sourceTime}. */
+  void write(String name, Object value, Instant sourceTime) {
+    write(name, value, StatusCode.GOOD.getValue(), sourceTime);
+  }
+
+  /** Sets a value with any StatusCode; the server time is the server's now. */
+  void write(String name, Object value, long statusCode, Instant sourceTime) {
+    UaVariableNode node = namespace.nodes.get(name);
+    if (node == null) {
+      throw new IllegalArgumentException("no variable " + name);
+    }
+    node.setValue(new DataValue(
+        new Variant(value), new StatusCode(statusCode), new DateTime(sourceTime), DateTime.now()));
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      server.shutdown().get(10, TimeUnit.SECONDS);
+    } finally {
+      namespace.shutdown();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static final class TestNamespace extends ManagedNamespaceWithLifecycle {
+    private final SubscriptionModel subscriptionModel;
+    private final Map<String, UaVariableNode> nodes = new ConcurrentHashMap<>();
+
+    TestNamespace(OpcUaServer server, Map<String, NodeId> variables) {
+      super(server, NAMESPACE_URI);
+      subscriptionModel = new SubscriptionModel(server, this);
+      getLifecycleManager().addLifecycle(subscriptionModel);
+      Map<String, NodeId> ordered = new LinkedHashMap<>(variables);
+      getLifecycleManager().addStartupTask(() -> ordered.forEach(this::addVariable));
+    }
+
+    private void addVariable(String name, NodeId dataType) {
+      UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+          .setNodeId(newNodeId(name))
+          .setAccessLevel(AccessLevel.READ_WRITE)
+          .setUserAccessLevel(AccessLevel.READ_WRITE)
+          .setBrowseName(newQualifiedName(name))
+          .setDisplayName(LocalizedText.english(name))
+          .setDataType(dataType)
+          .setTypeDefinition(NodeIds.BaseDataVariableType)
+          .build();
+      node.setValue(new DataValue(initialValue(dataType), StatusCode.GOOD, DateTime.now(), DateTime.now()));
+      node.addReference(new Reference(
+          node.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), Reference.Direction.INVERSE));
+      getNodeManager().addNode(node);
+      nodes.put(name, node);
+    }
+
+    private static Variant initialValue(NodeId dataType) {
+      if (NodeIds.String.equals(dataType)) {
+        return new Variant("");
+      }
+      if (NodeIds.Boolean.equals(dataType)) {
+        return new Variant(false);
+      }
+      if (NodeIds.Float.equals(dataType)) {
+        return new Variant(0.0f);
+      }
+      if (NodeIds.Int32.equals(dataType)) {
+        return new Variant(0);
+      }
+      if (NodeIds.UInt32.equals(dataType)) {
+        return new Variant(uint(0));
+      }
+      return new Variant(0.0);
+    }
+
+    @Override
+    public void onDataItemsCreated(List<DataItem> dataItems) {
+      subscriptionModel.onDataItemsCreated(dataItems);
+    }
+
+    @Override
+    public void onDataItemsModified(List<DataItem> dataItems) {
+      subscriptionModel.onDataItemsModified(dataItems);
+    }
+
+    @Override
+    public void onDataItemsDeleted(List<DataItem> dataItems) {
+      subscriptionModel.onDataItemsDeleted(dataItems);
+    }
+
+    @Override
+    public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
+      subscriptionModel.onMonitoringModeChanged(monitoredItems);
+    }
+  }
+}
