@@ -49,7 +49,6 @@ class MiloEquipmentClientIT {
 
   @BeforeAll
   static void startServer() throws Exception {
-    TestLogging.quietLibraries();
     Map<String, org.eclipse.milo.opcua.stack.core.types.builtin.NodeId> variables = new LinkedHashMap<>();
     variables.put("double", NodeIds.Double);
     variables.put("doubleByIndex", NodeIds.Double);
