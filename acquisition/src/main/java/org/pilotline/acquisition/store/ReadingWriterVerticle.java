@@ -157,8 +157,14 @@ public final class ReadingWriterVerticle extends VerticleBase {
           backoffMs = MIN_BACKOFF_MS;
         } catch (Exception e) {
           commitErrors.incrementAndGet();
-          LOG.warn("reading batch write failed, will retry: rows={}, retryInMs={}, queued={},"
-              + " cause={}", batch.size(), backoffMs, queue.size(), e.toString(), e);
+          if (backoffMs == MIN_BACKOFF_MS) {
+            LOG.warn("reading batch write failed, will retry: rows={}, retryInMs={}, queued={},"
+                + " cause={}", batch.size(), backoffMs, queue.size(), e.toString(), e);
+          } else {
+            // same outage: the stack trace was logged at its first failure
+            LOG.warn("reading batch write failed again, will retry: rows={}, retryInMs={},"
+                + " queued={}, cause={}", batch.size(), backoffMs, queue.size(), e.toString());
+          }
           // wakes early when stop() is called, so a stop is not held up by the back-off
           wake.tryAcquire(backoffMs, TimeUnit.MILLISECONDS);
           backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
@@ -178,18 +184,22 @@ public final class ReadingWriterVerticle extends VerticleBase {
       return false;
     }
     batch.add(first);
+    inFlight = batch.size();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.flushMs());
+    long sliceNanos = TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MS);
     while (batch.size() < config.batchRows()) {
       queue.drainTo(batch, config.batchRows() - batch.size());
+      inFlight = batch.size();
       long waitNanos = deadline - System.nanoTime();
       if (batch.size() >= config.batchRows() || waitNanos <= 0 || !running) {
         break;
       }
-      Reading next = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        break;
+      // waits in slices so that a stop() is noticed even with a long flush interval
+      Reading next = queue.poll(Math.min(waitNanos, sliceNanos), TimeUnit.NANOSECONDS);
+      if (next != null) {
+        batch.add(next);
+        inFlight = batch.size();
       }
-      batch.add(next);
     }
     return true;
   }
