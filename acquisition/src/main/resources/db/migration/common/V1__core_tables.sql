@@ -67,7 +67,9 @@ create table process_window (
   start_ts  timestamptz not null,
   end_ts    timestamptz,
   result    text,
-  constraint process_window_order check (end_ts is null or end_ts >= start_ts)
+  constraint process_window_order check (end_ts is null or end_ts >= start_ts),
+  -- makes opening a window idempotent when commands are applied again
+  constraint process_window_visit unique (station, equipment, slot, unit_kind, unit_id, start_ts)
 );
 
 create index process_window_unit on process_window (unit_kind, unit_id);

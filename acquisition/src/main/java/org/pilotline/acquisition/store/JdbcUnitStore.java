@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Every command is idempotent, so a batch may be applied again after a failure or a restart:
  * <ul>
  *   <li>opening a window closes any other unit's window still open in that slot (at the new
- *       start), and keeps an open window of the same unit as it is (the unit never left);
+ *       start), keeps an open window of the same unit as it is (the unit never left), and
+ *       does nothing for a visit (unit, slot, start) already recorded;
  *   <li>closing a window that is not open does nothing (logged at debug);
  *   <li>units and genealogy links are inserted once.
  * </ul>
@@ -29,11 +30,11 @@ public final class JdbcUnitStore {
   private static final String CLOSE_OTHERS = """
       update process_window set end_ts = greatest(start_ts, ?)
        where station = ? and equipment = ? and slot = ? and end_ts is null
-         and not (unit_kind = ? and unit_id = ?)""";
+         and not (unit_kind = ? and unit_id = ?) and start_ts <= ?""";
   private static final String OPEN = """
       insert into process_window (unit_kind, unit_id, station, equipment, slot, start_ts)
       values (?, ?, ?, ?, ?, ?)
-      on conflict (station, equipment, slot) where end_ts is null do nothing""";
+      on conflict do nothing""";
   // greatest(): a source clock that stepped back must not make end < start
   private static final String CLOSE = """
       update process_window set end_ts = greatest(start_ts, ?)
@@ -104,6 +105,7 @@ public final class JdbcUnitStore {
       ps.setString(4, o.slot());
       ps.setString(5, o.kind().name());
       ps.setString(6, o.unitId());
+      ps.setObject(7, utc(o.start()));
       int closed = ps.executeUpdate();
       if (closed > 0) {
         LOG.info("stale process window closed: station={}, equipment={}, slot={}, at={}",
@@ -118,7 +120,7 @@ public final class JdbcUnitStore {
       ps.setString(5, o.slot());
       ps.setObject(6, utc(o.start()));
       if (ps.executeUpdate() == 0) {
-        LOG.debug("process window already open: unit={}, station={}, equipment={}, slot={}",
+        LOG.debug("process window already recorded: unit={}, station={}, equipment={}, slot={}",
             o.unitId(), o.station(), o.equipment(), o.slot());
       }
     }
