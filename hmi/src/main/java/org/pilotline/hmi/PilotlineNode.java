@@ -1,0 +1,245 @@
+package org.pilotline.hmi;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.pilotline.acquisition.LocalCodecs;
+import org.pilotline.acquisition.config.ApplicationConfig;
+import org.pilotline.acquisition.line.Equipment;
+import org.pilotline.acquisition.line.Line;
+import org.pilotline.acquisition.line.Station;
+import org.pilotline.acquisition.line.TagStatus;
+import org.pilotline.acquisition.opcua.MiloEquipmentClient;
+import org.pilotline.acquisition.sim.FaultSpec;
+import org.pilotline.acquisition.sim.SimulatorOptions;
+import org.pilotline.acquisition.sim.SimulatorServer;
+import org.pilotline.acquisition.store.CopyReadingWriter;
+import org.pilotline.acquisition.store.Database;
+import org.pilotline.acquisition.store.EmbeddedDatabase;
+import org.pilotline.acquisition.store.JdbcTagRegistry;
+import org.pilotline.acquisition.store.JdbcUnitStore;
+import org.pilotline.acquisition.store.ProcessWindowVerticle;
+import org.pilotline.acquisition.store.ReadingWriterVerticle;
+import org.pilotline.acquisition.store.SchemaMigrator;
+import org.pilotline.acquisition.store.StorageMode;
+import org.pilotline.acquisition.store.WriterConfig;
+import org.pilotline.acquisition.store.WriterMetrics;
+import org.pilotline.hmi.web.ApiVerticle;
+import org.pilotline.hmi.web.JdbcLatestValues;
+import org.pilotline.hmi.web.UnitSlotCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running pilotline: database, schema, simulator (demo), one OPC UA client per equipment,
+ * the writers and the web API. {@link #close()} stops them in reverse order.
+ */
+public final class PilotlineNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PilotlineNode.class);
+  private static final long STEP_TIMEOUT_S = 60;
+
+  private final Instant startedAt = Instant.now();
+  private final List<MiloEquipmentClient> clients = new ArrayList<>();
+  private EmbeddedDatabase embedded;
+  private HikariDataSource dataSource;
+  private StorageMode storageMode;
+  private SimulatorServer simulator;
+  private Vertx vertx;
+  private ReadingWriterVerticle writer;
+  private ProcessWindowVerticle windows;
+  private ApiVerticle api;
+  private UnitSlotCache units;
+  private Line line;
+  private String url;
+
+  private PilotlineNode() {}
+
+  /**
+   * Starts everything the configuration asks for and returns once the web API listens.
+   * Equipment that cannot be reached is logged and reported in the health document; it does not
+   * stop the rest.
+   */
+  public static PilotlineNode start(ApplicationConfig config, Line line) throws Exception {
+    PilotlineNode node = new PilotlineNode();
+    try {
+      node.startAll(config, line);
+      return node;
+    } catch (Exception | Error e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  private void startAll(ApplicationConfig config, Line line) throws Exception {
+    this.line = Objects.requireNonNull(line, "line");
+    ApplicationConfig.Database db = config.database();
+    String jdbcUrl = db.url();
+    if (db.embedded()) {
+      embedded = EmbeddedDatabase.start(db.dataDir(), 0);
+      jdbcUrl = embedded.jdbcUrl();
+      LOG.info("embedded database started: dataDir={}, url={}", db.dataDir(), jdbcUrl);
+    }
+    dataSource = Database.createDataSource(
+        jdbcUrl, db.embedded() ? "postgres" : db.user(), db.password().orElse(null), db.schema(), db.poolSize());
+    storageMode = SchemaMigrator.migrate(dataSource, db.schema());
+    Map<String, Integer> tagIds = JdbcTagRegistry.register(dataSource, line);
+
+    if (config.simulator().enabled()) {
+      simulator = SimulatorServer.create(line, simulatorOptions(config.simulator()));
+      simulator.startAsync().get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+      LOG.info("simulator started: endpoints={}, seed={}, timeScale={}",
+          simulator.endpointUrls(), config.simulator().seed(), config.simulator().timeScale());
+    }
+
+    vertx = Vertx.vertx();
+    LocalCodecs.register(vertx.eventBus());
+    units = new UnitSlotCache();
+    units.listen(vertx.eventBus());
+    ApplicationConfig.Writer w = config.writer();
+    writer = new ReadingWriterVerticle(
+        new CopyReadingWriter(dataSource), new WriterConfig(w.batchRows(), w.flushMs(), w.queueCapacity()));
+    windows = new ProcessWindowVerticle(new JdbcUnitStore(dataSource));
+    await(vertx.deployVerticle(writer));
+    await(vertx.deployVerticle(windows));
+
+    List<Future<String>> deployments = new ArrayList<>();
+    for (Station s : line.stations()) {
+      for (Equipment e : s.equipment()) {
+        MiloEquipmentClient client = new MiloEquipmentClient(e, s.id(), tagIds);
+        clients.add(client);
+        deployments.add(vertx.deployVerticle(client)
+            .onFailure(err -> LOG.warn("equipment not connected: equipment={}, url={}, reason={}",
+                e.id(), e.endpointUrl(), err.getMessage())));
+      }
+    }
+    // One unreachable machine must not keep the others, or the HMI, from starting.
+    Future.join(deployments).otherwiseEmpty().toCompletionStage().toCompletableFuture()
+        .get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+
+    JdbcLatestValues latest = new JdbcLatestValues(dataSource, line, this::tagStatuses, units);
+    api = new ApiVerticle(config.hmi().host(), config.hmi().port(), latest, this::health);
+    await(vertx.deployVerticle(api));
+    url = "http://" + config.hmi().host() + ":" + api.actualPort() + "/";
+    long ok = tagStatuses().values().stream().filter(TagStatus::ok).count();
+    LOG.info("pilotline started: storageMode={}, tagsSubscribed={}/{}, equipment={}, url={}",
+        storageMode.name().toLowerCase(), ok, tagIds.size(), clients.size(), url);
+  }
+
+  private static SimulatorOptions simulatorOptions(ApplicationConfig.Simulator sim) {
+    return SimulatorOptions.defaults()
+        .withSeed(sim.seed())
+        .withTimeScale(sim.timeScale())
+        .withTaktSeconds(sim.taktSeconds())
+        .withGroundTruth(sim.groundTruthFile())
+        .withFaults(sim.faults().stream().map(FaultSpec::parse).toList());
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+  }
+
+  /** The web page's URL. */
+  public String url() {
+    return url;
+  }
+
+  public StorageMode storageMode() {
+    return storageMode;
+  }
+
+  public Line line() {
+    return line;
+  }
+
+  public WriterMetrics writerMetrics() {
+    return writer.metrics();
+  }
+
+  /** Subscription state of every tag and unit node of every connected equipment. */
+  public Map<String, TagStatus> tagStatuses() {
+    Map<String, TagStatus> all = new LinkedHashMap<>();
+    for (MiloEquipmentClient c : clients) {
+      all.putAll(c.tagStatuses());
+      c.unitStatuses().values().forEach(s -> all.put(s.key(), s));
+    }
+    return all;
+  }
+
+  JsonObject health() {
+    Map<String, TagStatus> statuses = tagStatuses();
+    int configured = (int) line.tagRefs().count();
+    long ok = statuses.values().stream().filter(TagStatus::ok).count();
+    JsonArray failed = new JsonArray();
+    statuses.values().stream().filter(s -> !s.ok())
+        .forEach(s -> failed.add(new JsonObject().put("key", s.key()).put("detail", s.detail())));
+    WriterMetrics m = writer.metrics();
+    boolean healthy = failed.isEmpty() && m.dropped() == 0 && ok >= configured;
+    return new JsonObject()
+        .put("status", healthy ? "UP" : "DEGRADED")
+        .put("startedAt", startedAt.toString())
+        .put("uptimeSeconds", Duration.between(startedAt, Instant.now()).toSeconds())
+        .put("storageMode", storageMode.name().toLowerCase())
+        .put("writer", new JsonObject()
+            .put("received", m.received())
+            .put("committed", m.committed())
+            .put("dropped", m.dropped())
+            .put("rejected", m.rejected())
+            .put("queued", m.queueDepth())
+            .put("commitErrors", m.commitErrors())
+            .put("lastCommit", m.lastCommit() == null ? null : m.lastCommit().toString()))
+        .put("processWindows", new JsonObject()
+            .put("eventsReceived", windows.eventsReceived())
+            .put("eventsApplied", windows.eventsApplied())
+            .put("eventsLost", windows.eventsLost()))
+        .put("tags", new JsonObject()
+            .put("total", statuses.size())
+            .put("configured", configured)
+            .put("ok", ok)
+            .put("failed", failed))
+        .put("simulator", simulator == null ? null : new JsonObject()
+            .put("simTime", simulator.simTime().toString())
+            .put("valuesWritten", simulator.valuesWritten())
+            .put("cellsFinished", simulator.cellsFinished()));
+  }
+
+  /** Stops acquisition first, so that the writer can flush what it holds, then the rest. */
+  @Override
+  public void close() {
+    if (vertx != null) {
+      try {
+        for (MiloEquipmentClient c : clients) {
+          if (c.deploymentID() != null) {
+            await(vertx.undeploy(c.deploymentID()));
+          }
+        }
+        await(vertx.close());
+      } catch (Exception e) {
+        LOG.warn("shutdown of verticles incomplete: reason={}", e.toString());
+      }
+      if (units != null) {
+        units.close();
+      }
+    }
+    if (simulator != null) {
+      simulator.stop();
+    }
+    if (dataSource != null) {
+      dataSource.close();
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+    LOG.info("pilotline stopped");
+  }
+}
