@@ -49,7 +49,7 @@ public final class GroundTruthWriter implements Closeable {
 
   static String row(FinishedCell cell) {
     if (!cell.faulty()) {
-      return cell.cellId() + ",good,,,,";
+      return csv(cell.cellId()) + ",good,,,,";
     }
     String cause = cell.faults().stream().map(h -> h.fault().kind().label()).distinct().collect(Collectors.joining(";"));
     Instant from = cell.faults().stream().map(FinishedCell.FaultHit::windowStart).min(Comparator.naturalOrder()).orElseThrow();
@@ -57,7 +57,14 @@ public final class GroundTruthWriter implements Closeable {
     String to = open ? "" : cell.faults().stream().map(FinishedCell.FaultHit::windowEnd)
         .max(Comparator.naturalOrder()).orElseThrow().toString();
     String stations = cell.faults().stream().map(FinishedCell.FaultHit::stationId).distinct().collect(Collectors.joining(";"));
-    return cell.cellId() + ",faulty," + cause + "," + from + "," + to + "," + stations;
+    return csv(cell.cellId()) + ",faulty," + csv(cause) + "," + from + "," + to + "," + csv(stations);
+  }
+
+  private static String csv(String field) {
+    if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+      return field;
+    }
+    return '"' + field.replace("\"", "\"\"") + '"';
   }
 
   @Override

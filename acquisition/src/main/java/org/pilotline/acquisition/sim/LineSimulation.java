@@ -760,7 +760,8 @@ public final class LineSimulation {
       Formation f = n == 0 ? Formation.IDLE : formation(n, t, cs);
       if (quantity == Quantity.TEMPERATURE) {
         double fault = n == 0 ? 0 : plan(n).channelFault;
-        double heat = chargeCurrent > 0 ? 3.0 * Math.abs(f.current) / chargeCurrentFor(n) : 0;
+        // Joule heating: a few kelvin at the charge current.
+        double heat = 3.0 * Math.abs(f.current) / chargeCurrent(n);
         return continuous(t, first, dt, g1, g2, setpoint(t) + heat + fault * 30.0);
       }
       if (!emit) {
@@ -778,8 +779,8 @@ public final class LineSimulation {
       };
     }
 
-    private double chargeCurrentFor(long n) {
-      return chargeCurrent;
+    private double chargeCurrent(long n) {
+      return chargeCurrent > 0 ? chargeCurrent : nominalCapacity() / 2;
     }
 
     private Formation formation(long n, long t, CellStation cs) {
@@ -787,7 +788,7 @@ public final class LineSimulation {
       long entry = cellEntryTakt(cellStation, n) * taktNanos;
       double u = (t - entry) / (double) (cs.parallel * taktNanos);
       double q = nominalCapacity() * p.capacity;
-      double current = (chargeCurrent > 0 ? chargeCurrent : q / 2) * (1 - p.channelFault);
+      double current = chargeCurrent(n) * (1 - p.channelFault);
       double r = nominalResistance() * p.acir;
       return Formation.at(u, current, q, r, maxVoltage);
     }

@@ -76,6 +76,14 @@ import org.slf4j.LoggerFactory;
  * <p>NodeIds in the line may use {@code nsu=<uri>;...} (each URI becomes a namespace; the
  * simulator's own is {@value #NAMESPACE_URI}) or {@code ns=<n>;...} with n &ge; 2 (filler
  * namespaces are registered until index n exists). Namespaces 0 and 1 are refused.
+ *
+ * <p>All paths on a port share one address space (the port's equipment together), and Milo's
+ * GetEndpoints answers with the endpoints of every path on the requested host, so a client should
+ * pick the endpoint whose URL equals the one it asked for ({@code OpcUaClient.create(url)} takes
+ * the first None endpoint, which may carry another path; the session works the same either way).
+ * Unit changes are written in order, but a client samples nodes: keep
+ * {@code taktSeconds * 1000 / timeScale} well above the unit nodes' sampling interval, or
+ * intermediate units are missed.
  */
 public final class SimulatorServer {
   public static final String NAMESPACE_URI = "urn:pilotline:sim";
@@ -227,7 +235,13 @@ public final class SimulatorServer {
       throw new IllegalStateException("not started");
     }
     sim.injectStatus(nodeIdText, statusCode);
-    driver.execute(() -> rewrite(nodeIdText, node, statusCode));
+    synchronized (this) {
+      if (driver.isShutdown()) {
+        rewrite(nodeIdText, node, statusCode);
+      } else {
+        driver.execute(() -> rewrite(nodeIdText, node, statusCode));
+      }
+    }
   }
 
   /** Lets a node report Good again with its next value, and at once. */

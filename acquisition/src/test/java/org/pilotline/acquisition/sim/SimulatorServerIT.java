@@ -204,7 +204,7 @@ class SimulatorServerIT {
   void finishedCellsAreWrittenToTheGroundTruth() throws Exception {
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (sim.cellsFinished() < 2 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
     }
     long finished = sim.cellsFinished();
     assertTrue(finished >= 2, "finished " + finished);
