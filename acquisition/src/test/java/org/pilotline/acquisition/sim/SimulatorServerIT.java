@@ -5,6 +5,7 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
@@ -33,8 +36,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.pilotline.acquisition.line.EndpointSecurity;
 import org.pilotline.acquisition.line.Equipment;
 import org.pilotline.acquisition.line.Line;
+import org.pilotline.acquisition.line.SpecLimits;
+import org.pilotline.acquisition.line.Station;
+import org.pilotline.acquisition.line.Tag;
 
 /** A real Milo client against the simulator on free ports, with the clock at 50x. */
 @Timeout(60)
@@ -200,11 +207,49 @@ class SimulatorServerIT {
     assertInstanceOf(String.class, v.value().value());
   }
 
+  // Configs from real equipment use numeric, GUID and foreign-namespace ids too.
+  @Test
+  void servesEveryNodeIdFormAndRefusesServerNamespaces() throws Exception {
+    int p = freePort();
+    String url = "opc.tcp://127.0.0.1:" + p + "/plc";
+    UUID guid = UUID.fromString("9b2c3c1e-0f5e-4a55-9a7e-1d2f3a4b5c6d");
+    List<Tag> tags = List.of(
+        tag("numeric", "ns=3;i=1001"), tag("foreign", "nsu=urn:vendor:plc;s=Line1.Temp"),
+        tag("guid", "ns=2;g=" + guid), tag("plain", "ns=2;s=Plain/Tag"));
+    Line odd = new Line("odd", List.of(new Station("press", "Press", List.of(
+        new Equipment("plc", url, EndpointSecurity.NONE, 500, tags, List.of())))));
+    SimulatorServer other = SimulatorServer.create(odd, SimulatorOptions.defaults());
+    try {
+      other.startAsync().get(10, SECONDS);
+      OpcUaClient client = connect(url);
+      var table = client.readNamespaceTable();
+      int vendor = table.getIndex("urn:vendor:plc").intValue();
+      assertInstanceOf(Double.class, readUntilGood(client, new NodeId(3, 1001)).value().value());
+      assertInstanceOf(Double.class, readUntilGood(client, new NodeId(vendor, "Line1.Temp")).value().value());
+      assertInstanceOf(Double.class, readUntilGood(client, new NodeId(2, guid)).value().value());
+      assertInstanceOf(Double.class, readUntilGood(client, new NodeId(2, "Plain/Tag")).value().value());
+    } finally {
+      other.stop();
+    }
+    Line bad = new Line("bad", List.of(new Station("press", "Press", List.of(
+        new Equipment("plc", url, EndpointSecurity.NONE, 500,
+            List.of(tag("server", "ns=0;i=2258")), List.of())))));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SimulatorServer.create(bad, SimulatorOptions.defaults()));
+    assertEquals("equipment plc: cannot simulate \"ns=0;i=2258\": namespace 0 belongs to the server; "
+        + "use ns=2 or more, or nsu=urn:pilotline:sim", e.getMessage());
+  }
+
+  static Tag tag(String name, String nodeId) {
+    return new Tag(name, nodeId, "bar", 100, 10, 0,
+        SpecLimits.NONE, null);
+  }
+
   @Test
   void finishedCellsAreWrittenToTheGroundTruth() throws Exception {
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (sim.cellsFinished() < 2 && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+      LockSupport.parkNanos(50_000_000L);
     }
     long finished = sim.cellsFinished();
     assertTrue(finished >= 2, "finished " + finished);
