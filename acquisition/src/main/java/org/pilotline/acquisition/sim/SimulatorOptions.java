@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * How the simulator runs. Parsed from the command line by {@link #parse(String[])}:
- * {@code --seed N --timeScale X --taktSeconds S --cellsPerRoll N --rollsPerLot N
+ * {@code --config config/line.yaml --seed N --timeScale X --taktSeconds S --cellsPerRoll N --rollsPerLot N
  * --fault "spec" (repeatable) --groundTruth file.csv --duration 2h --tickMs 100}.
  *
  * @param seed all randomness derives from it; same seed, line and faults give the same values
@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param groundTruth the CSV the labels of finished cells go to, or null for none
  * @param duration how long (simulated) to run, or null to run until stopped
  * @param tickMs real milliseconds between two simulation steps of the driver
+ * @param config the line file named by {@code --config} (default {@code config/line.yaml}); the
+ *     launcher loads it, the simulator itself never reads files
  */
 public record SimulatorOptions(
     long seed,
@@ -30,7 +32,8 @@ public record SimulatorOptions(
     List<FaultSpec> faults,
     Path groundTruth,
     Duration duration,
-    long tickMs) {
+    long tickMs,
+    Path config) {
 
   public SimulatorOptions {
     faults = List.copyOf(faults);
@@ -49,6 +52,7 @@ public record SimulatorOptions(
     if (duration != null && (duration.isNegative() || duration.isZero())) {
       throw new IllegalArgumentException("duration must be positive, got " + duration);
     }
+    Objects.requireNonNull(config, "config");
     if (tickMs < 1) {
       throw new IllegalArgumentException("tickMs must be at least 1, got " + tickMs);
     }
@@ -56,44 +60,47 @@ public record SimulatorOptions(
 
   /** Seed 1, real time, 60 s takt, 20 cells a roll, 5 rolls a lot, no faults, no ground truth, 100 ms ticks. */
   public static SimulatorOptions defaults() {
-    return new SimulatorOptions(1L, 1.0, 60.0, 20, 5, List.of(), null, null, 100L);
+    return new SimulatorOptions(1L, 1.0, 60.0, 20, 5, List.of(), null, null, 100L, Path.of("config", "line.yaml"));
   }
 
   public SimulatorOptions withSeed(long newSeed) {
-    return new SimulatorOptions(newSeed, timeScale, taktSeconds, cellsPerRoll, rollsPerLot, faults, groundTruth, duration, tickMs);
+    return new SimulatorOptions(newSeed, timeScale, taktSeconds, cellsPerRoll, rollsPerLot, faults, groundTruth, duration, tickMs, config);
   }
 
   public SimulatorOptions withTimeScale(double newTimeScale) {
-    return new SimulatorOptions(seed, newTimeScale, taktSeconds, cellsPerRoll, rollsPerLot, faults, groundTruth, duration, tickMs);
+    return new SimulatorOptions(seed, newTimeScale, taktSeconds, cellsPerRoll, rollsPerLot, faults, groundTruth, duration, tickMs, config);
   }
 
   public SimulatorOptions withTaktSeconds(double newTakt) {
-    return new SimulatorOptions(seed, timeScale, newTakt, cellsPerRoll, rollsPerLot, faults, groundTruth, duration, tickMs);
+    return new SimulatorOptions(seed, timeScale, newTakt, cellsPerRoll, rollsPerLot, faults, groundTruth, duration, tickMs, config);
   }
 
   public SimulatorOptions withCellsPerRoll(int n) {
-    return new SimulatorOptions(seed, timeScale, taktSeconds, n, rollsPerLot, faults, groundTruth, duration, tickMs);
+    return new SimulatorOptions(seed, timeScale, taktSeconds, n, rollsPerLot, faults, groundTruth, duration, tickMs, config);
   }
 
   public SimulatorOptions withFaults(List<FaultSpec> newFaults) {
-    return new SimulatorOptions(seed, timeScale, taktSeconds, cellsPerRoll, rollsPerLot, newFaults, groundTruth, duration, tickMs);
+    return new SimulatorOptions(seed, timeScale, taktSeconds, cellsPerRoll, rollsPerLot, newFaults, groundTruth, duration, tickMs, config);
   }
 
   public SimulatorOptions withGroundTruth(Path path) {
-    return new SimulatorOptions(seed, timeScale, taktSeconds, cellsPerRoll, rollsPerLot, faults, path, duration, tickMs);
+    return new SimulatorOptions(seed, timeScale, taktSeconds, cellsPerRoll, rollsPerLot, faults, path, duration, tickMs, config);
   }
 
   public SimulatorOptions withDuration(Duration d) {
-    return new SimulatorOptions(seed, timeScale, taktSeconds, cellsPerRoll, rollsPerLot, faults, groundTruth, d, tickMs);
+    return new SimulatorOptions(seed, timeScale, taktSeconds, cellsPerRoll, rollsPerLot, faults, groundTruth, d, tickMs, config);
+  }
+
+  public SimulatorOptions withConfig(Path file) {
+    return new SimulatorOptions(seed, timeScale, taktSeconds, cellsPerRoll, rollsPerLot, faults, groundTruth, duration, tickMs, file);
   }
 
   public SimulatorOptions withTickMs(long ms) {
-    return new SimulatorOptions(seed, timeScale, taktSeconds, cellsPerRoll, rollsPerLot, faults, groundTruth, duration, ms);
+    return new SimulatorOptions(seed, timeScale, taktSeconds, cellsPerRoll, rollsPerLot, faults, groundTruth, duration, ms, config);
   }
 
   /**
-   * Parses command-line options; {@code --config} and its value are skipped (the launcher loads
-   * the line). Unknown options are errors.
+   * Parses command-line options. Unknown options are errors.
    *
    * @throws IllegalArgumentException naming the option and what is wrong
    */
@@ -116,13 +123,13 @@ public record SimulatorOptions(
       }
       try {
         switch (name) {
-          case "--config" -> { }
+          case "--config" -> o = o.withConfig(Path.of(value));
           case "--seed" -> o = o.withSeed(Long.parseLong(value));
           case "--timeScale" -> o = o.withTimeScale(Double.parseDouble(value));
           case "--taktSeconds" -> o = o.withTaktSeconds(Double.parseDouble(value));
           case "--cellsPerRoll" -> o = o.withCellsPerRoll(Integer.parseInt(value));
           case "--rollsPerLot" -> o = new SimulatorOptions(o.seed, o.timeScale, o.taktSeconds, o.cellsPerRoll,
-              Integer.parseInt(value), o.faults, o.groundTruth, o.duration, o.tickMs);
+              Integer.parseInt(value), o.faults, o.groundTruth, o.duration, o.tickMs, o.config);
           case "--fault" -> faults.add(FaultSpec.parse(value));
           case "--groundTruth" -> o = o.withGroundTruth(Path.of(value));
           case "--duration" -> o = o.withDuration(FaultSpec.parseDuration(value));

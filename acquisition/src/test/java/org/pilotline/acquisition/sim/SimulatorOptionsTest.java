@@ -26,6 +26,7 @@ class SimulatorOptionsTest {
     assertEquals(Path.of("out/truth.csv"), o.groundTruth());
     assertEquals(Duration.ofHours(2), o.duration());
     assertEquals(50L, o.tickMs());
+    assertEquals(Path.of("config/line.yaml"), o.config());
   }
 
   @Test
