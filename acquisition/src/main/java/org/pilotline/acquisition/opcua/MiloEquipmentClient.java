@@ -64,6 +64,12 @@ public final class MiloEquipmentClient extends VerticleBase {
 
   /** Unit ids change seldom; a few entries keep changes that come faster than a publish. */
   static final int UNIT_QUEUE_SIZE = 10;
+  /**
+   * A unit may sit on a node for only a fraction of a second (a fast station, an accelerated
+   * simulator). Sampling slower than that aliases and drops whole process windows; a sampling
+   * interval of 0 is no help, as servers may revise it to the publishing interval.
+   */
+  static final double UNIT_SAMPLING_MS = 50.0;
   /** Each stop step (delete subscription, disconnect) gets this long before stop moves on. */
   static final long STOP_STEP_TIMEOUT_MS = 3_000;
   static final String APPLICATION_URI = "urn:pilotline:acquisition";
@@ -284,6 +290,12 @@ public final class MiloEquipmentClient extends VerticleBase {
       units.put(unit.name(), status.isGood()
           ? new TagStatus(key, true, "")
           : failedUnit(key, unit, status.getValue(), ""));
+      double revised = result.monitoredItem().getRevisedSamplingInterval().orElse(UNIT_SAMPLING_MS);
+      if (status.isGood() && revised > UNIT_SAMPLING_MS) {
+        LOG.info("unit node sampled slower than asked: equipment={}, slot={}, requestedMs={}, revisedMs={};"
+            + " units that stay a shorter time than that on the node may be missed",
+            equipment.id(), unit.name(), UNIT_SAMPLING_MS, revised);
+      }
     }
   }
 
@@ -330,8 +342,7 @@ public final class MiloEquipmentClient extends VerticleBase {
 
   private static OpcUaMonitoredItem unitItem(NodeIdsText.Resolved resolved, UnitSlot slot) {
     OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(resolved.nodeId());
-    // 0 asks for the fastest practical rate, or exception-based reporting where the server has it.
-    item.setSamplingInterval(0.0);
+    item.setSamplingInterval(UNIT_SAMPLING_MS);
     item.setQueueSize(uint(UNIT_QUEUE_SIZE));
     item.setDiscardOldest(true);
     // No filter: the default data change filter triggers on status and value (Part 4, 7.22.2).

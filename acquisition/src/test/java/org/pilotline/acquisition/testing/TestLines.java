@@ -1,6 +1,6 @@
 package org.pilotline.acquisition.testing;
 
-import java.net.IOException;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
