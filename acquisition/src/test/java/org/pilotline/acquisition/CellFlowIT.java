@@ -29,6 +29,7 @@ import org.pilotline.acquisition.line.UnitRole;
 import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
 import org.pilotline.acquisition.store.SchemaMigrator;
+import org.pilotline.acquisition.store.UnitTracker;
 import org.pilotline.acquisition.testing.AcquisitionHarness;
 import org.pilotline.acquisition.testing.SimWriteLog;
 import org.pilotline.acquisition.testing.TestDatabase;
@@ -105,25 +106,37 @@ class CellFlowIT {
 
   @Test
   void everyFinishedCellIsLinkedToTheRollItWasMadeFromAndThatRollToItsLots() throws Exception {
-    Map<String, String> rollAtStacking = rollsFedAtStackingByCell();
-    List<String> rollRoute = route(UnitKind.ROLL);
-    List<String> faults = new ArrayList<>();
-    for (String cell : finishedCells) {
-      List<String> parents = parents(UnitKind.CELL, cell, UnitKind.ROLL);
-      String expected = rollAtStacking.get(cell);
-      if (expected == null || !parents.equals(List.of(expected))) {
-        faults.add(cell + ": genealogy " + parents + ", simulator fed " + expected);
-        continue;
+    // A link is written once the overlap of the two units is certain: when one of them moves on,
+    // or after the tracker's grace; hence a bounded wait rather than a single look.
+    AcquisitionHarness.waitFor(UnitTracker.GRACE.multipliedBy(3), () -> genealogyFaults().isEmpty());
+    assertEquals(List.of(), genealogyFaults());
+  }
+
+  private static List<String> genealogyFaults() {
+    try {
+      Map<String, String> rollAtStacking = rollsFedAtStackingByCell();
+      List<String> rollRoute = route(UnitKind.ROLL);
+      Set<String> seenFromStart = unitsFirstWrittenAfter(subscribedAtSimTime);
+      List<String> faults = new ArrayList<>();
+      for (String cell : finishedCells) {
+        List<String> parents = parents(UnitKind.CELL, cell, UnitKind.ROLL);
+        String expected = rollAtStacking.get(cell);
+        if (expected == null || !parents.equals(List.of(expected))) {
+          faults.add(cell + ": genealogy " + parents + ", simulator fed " + expected);
+          continue;
+        }
+        List<String> rollVisited = closedOrOpenWindows(UnitKind.ROLL, expected);
+        if (seenFromStart.contains(expected) && !rollVisited.equals(rollRoute)) {
+          faults.add(expected + " visited " + rollVisited + ", route " + rollRoute);
+        }
+        if (parents(UnitKind.ROLL, expected, UnitKind.LOT).isEmpty()) {
+          faults.add(expected + " has no lot");
+        }
       }
-      List<String> rollVisited = closedOrOpenWindows(UnitKind.ROLL, expected);
-      if (unitsFirstWrittenAfter(subscribedAtSimTime).contains(expected) && !rollVisited.equals(rollRoute)) {
-        faults.add(expected + " visited " + rollVisited + ", route " + rollRoute);
-      }
-      if (parents(UnitKind.ROLL, expected, UnitKind.LOT).isEmpty()) {
-        faults.add(expected + " has no lot");
-      }
+      return faults;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
-    assertEquals(List.of(), faults);
   }
 
   /** The stations whose process slot holds units of this kind, in route order. */

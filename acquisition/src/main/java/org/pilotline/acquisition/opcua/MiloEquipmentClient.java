@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -425,6 +426,9 @@ public final class MiloEquipmentClient extends VerticleBase {
       batchesPublished.increment();
       bus.publish(Addresses.READINGS, new ReadingBatch(equipment.id(), readings));
     }
+    // Notifications come grouped per monitored item; the tracker needs the changes of several
+    // slots in the order they happened. The sort is stable, so one slot's order is kept.
+    events.sort(Comparator.comparing(CellEvent::at));
     for (CellEvent event : events) {
       cellEventsPublished.increment();
       bus.publish(Addresses.CELL_EVENTS, event);

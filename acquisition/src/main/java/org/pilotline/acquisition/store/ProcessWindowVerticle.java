@@ -37,6 +37,7 @@ public final class ProcessWindowVerticle extends VerticleBase {
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
   private MessageConsumer<CellEvent> consumer;
+  private long flushTimer = -1;
 
   public ProcessWindowVerticle(JdbcUnitStore store) {
     this.store = Objects.requireNonNull(store, "store");
@@ -61,12 +62,15 @@ public final class ProcessWindowVerticle extends VerticleBase {
   public Future<?> start() {
     LocalCodecs.register(vertx.eventBus());
     consumer = vertx.eventBus().consumer(Addresses.CELL_EVENTS, msg -> accept(msg.body()));
+    // Genealogy pairs that no later change decides are confirmed once the tracker's grace passes.
+    flushTimer = vertx.setPeriodic(1_000, id -> submit(null, tracker.flush()));
     return consumer.completion();
   }
 
   @Override
   public Future<?> stop() {
     // Commands already queued on the ordered executeBlocking queue still run.
+    vertx.cancelTimer(flushTimer);
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
@@ -84,6 +88,14 @@ public final class ProcessWindowVerticle extends VerticleBase {
       applied.incrementAndGet();
       return;
     }
+    submit(event, commands);
+  }
+
+  /** Queues commands on the one ordered blocking queue; {@code event} is null for a flush. */
+  private void submit(CellEvent event, List<UnitCommand> commands) {
+    if (commands.isEmpty()) {
+      return;
+    }
     vertx.executeBlocking(() -> {
       applyWithRetry(event, commands);
       return null;
@@ -95,18 +107,21 @@ public final class ProcessWindowVerticle extends VerticleBase {
     for (int attempt = 1; ; attempt++) {
       try {
         store.apply(commands);
-        applied.incrementAndGet();
+        if (event != null) {
+          applied.incrementAndGet();
+        }
         return;
       } catch (Exception e) {
         if (attempt >= ATTEMPTS) {
-          lost.incrementAndGet();
+          if (event != null) {
+            lost.incrementAndGet();
+          }
           LOG.error("unit commands lost: event={}, commands={}, attempts={}, cause={}",
               event, commands, attempt, e.toString(), e);
           return;
         }
-        LOG.warn("unit commands failed, will retry: station={}, equipment={}, slot={},"
-            + " attempt={}, retryInMs={}, cause={}", event.stationId(), event.equipmentId(),
-            event.slot(), attempt, backoffMs, e.toString());
+        LOG.warn("unit commands failed, will retry: event={}, attempt={}, retryInMs={}, cause={}",
+            event == null ? "genealogy flush" : event, attempt, backoffMs, e.toString());
         Thread.sleep(backoffMs);
         backoffMs *= 2;
       }

@@ -44,7 +44,8 @@ class JdbcUnitStoreIT {
 
   @Test
   void eventsBecomeWindowsUnitsAndGenealogy() throws SQLException {
-    UnitTracker tracker = new UnitTracker();
+    MutableClock wall = new MutableClock(Instant.parse("2026-03-01T09:00:00Z"));
+    UnitTracker tracker = new UnitTracker(wall);
     List<CellEvent> events = List.of(
         event("mixing", "mixer", "inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-1", 0),
         event("mixing", "mixer", "current", UnitKind.ROLL, UnitRole.PROCESS, null, "R-1", 10),
@@ -56,6 +57,9 @@ class JdbcUnitStoreIT {
     for (CellEvent e : events) {
       store.apply(tracker.accept(e));
     }
+    // LOT-1 and R-2 are still in their slots: their link waits for the tracker's grace.
+    wall.advance(UnitTracker.GRACE);
+    store.apply(tracker.flush());
 
     assertEquals(List.of(
             "ROLL|R-1|mixing|mixer|current|08:00:10|08:01:10",

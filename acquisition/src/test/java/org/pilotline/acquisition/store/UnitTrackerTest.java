@@ -83,49 +83,136 @@ class UnitTrackerTest {
     }
   }
 
+  /** Genealogy is decided by the units' overlap in time, not by the order events arrive in. */
   @Nested
   class Genealogy {
+    private final MutableClock wall = new MutableClock(T0);
+    private final UnitTracker byTime = new UnitTracker(wall);
+
+    private CellEvent stackerCell(String previous, String unit, int s) {
+      return new CellEvent("stacking", "stacker", "current", UnitKind.CELL, UnitRole.PROCESS, previous, unit, t(s));
+    }
+
+    private CellEvent stackerRoll(String previous, String unit, int s) {
+      return new CellEvent("stacking", "stacker", "inputRoll", UnitKind.ROLL, UnitRole.INPUT, previous, unit, t(s));
+    }
+
+    private List<LinkGenealogy> links(List<UnitCommand> commands) {
+      return commands.stream().filter(c -> c instanceof LinkGenealogy).map(c -> (LinkGenealogy) c).toList();
+    }
+
+    private List<LinkGenealogy> feed(CellEvent... events) {
+      List<LinkGenealogy> out = new java.util.ArrayList<>();
+      for (CellEvent e : events) {
+        out.addAll(links(byTime.accept(e)));
+      }
+      return out;
+    }
+
+    private List<LinkGenealogy> afterGrace() {
+      wall.advance(UnitTracker.GRACE);
+      return links(byTime.flush());
+    }
+
     @Test
-    void processUnitArrivingAfterItsInputIsLinkedToIt() {
-      tracker.accept(mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-1", 0));
-      assertEquals(
-          List.of(new EnsureUnit(UnitKind.ROLL, "R-1", t(5)),
-              new OpenWindow(UnitKind.ROLL, "R-1", "mixing", "mixer", "current", t(5)),
-              new LinkGenealogy(UnitKind.LOT, "LOT-1", UnitKind.ROLL, "R-1", t(5))),
-          tracker.accept(mixer("current", UnitKind.ROLL, UnitRole.PROCESS, null, "R-1", 5)));
+    void inputPresentWhenAProcessUnitArrivesIsItsParentOnceTheOverlapIsCertain() {
+      assertEquals(List.of(), feed(
+          mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-1", 0),
+          mixer("current", UnitKind.ROLL, UnitRole.PROCESS, null, "R-1", 5)));
+      assertEquals(List.of(new LinkGenealogy(UnitKind.LOT, "LOT-1", UnitKind.ROLL, "R-1", t(5))),
+          feed(mixer("current", UnitKind.ROLL, UnitRole.PROCESS, "R-1", "", 20),
+              mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, "LOT-1", "", 30)));
+    }
+
+    @Test
+    void pairStillTogetherIsLinkedWhenTheGraceHasPassed() {
+      feed(mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-1", 0),
+          mixer("current", UnitKind.ROLL, UnitRole.PROCESS, null, "R-1", 5));
+      assertEquals(List.of(), links(byTime.flush()));
+      assertEquals(List.of(new LinkGenealogy(UnitKind.LOT, "LOT-1", UnitKind.ROLL, "R-1", t(5))), afterGrace());
+      assertEquals(0, byTime.undecided());
     }
 
     @Test
     void inputArrivingWhileAProcessUnitIsPresentIsLinkedToIt() {
-      tracker.accept(mixer("current", UnitKind.ROLL, UnitRole.PROCESS, null, "R-1", 0));
-      assertEquals(
-          List.of(new EnsureUnit(UnitKind.LOT, "LOT-2", t(7)),
-              new LinkGenealogy(UnitKind.LOT, "LOT-2", UnitKind.ROLL, "R-1", t(7))),
-          tracker.accept(mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-2", 7)));
+      List<LinkGenealogy> links = feed(
+          mixer("current", UnitKind.ROLL, UnitRole.PROCESS, null, "R-1", 0),
+          mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-2", 7),
+          mixer("current", UnitKind.ROLL, UnitRole.PROCESS, "R-1", "", 9));
+      links = new java.util.ArrayList<>(links);
+      links.addAll(afterGrace());
+      assertEquals(List.of(new LinkGenealogy(UnitKind.LOT, "LOT-2", UnitKind.ROLL, "R-1", t(7))), links);
     }
 
     @Test
-    void inputsOpenNoWindowAndLeavingInputLinksNothing() {
-      tracker.accept(mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-1", 0));
-      assertEquals(List.of(), tracker.accept(mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, "LOT-1", "", 3)));
-      // the lot has left, so the next roll has no parent
-      List<UnitCommand> commands = tracker.accept(mixer("current", UnitKind.ROLL, UnitRole.PROCESS, null, "R-1", 5));
-      assertEquals(0, commands.stream().filter(c -> c instanceof LinkGenealogy).count());
+    void rollChangedAtTheInstantANewCellStartsFeedsOnlyTheNewCellWhicheverIsReportedFirst() {
+      for (boolean rollFirst : new boolean[] {true, false}) {
+        UnitTracker tracker = new UnitTracker(wall);
+        List<LinkGenealogy> links = new java.util.ArrayList<>();
+        List<CellEvent> events = new java.util.ArrayList<>(List.of(
+            stackerRoll(null, "R-1", 0), stackerCell(null, "C-1", 1)));
+        CellEvent roll = stackerRoll("R-1", "R-2", 10);
+        CellEvent cell = stackerCell("C-1", "C-2", 10);
+        events.addAll(rollFirst ? List.of(roll, cell) : List.of(cell, roll));
+        events.add(stackerCell("C-2", "C-3", 20));
+        events.forEach(e -> links.addAll(links(tracker.accept(e))));
+        wall.advance(UnitTracker.GRACE);
+        links.addAll(links(tracker.flush()));
+        assertEquals(List.of(
+                new LinkGenealogy(UnitKind.ROLL, "R-1", UnitKind.CELL, "C-1", t(1)),
+                new LinkGenealogy(UnitKind.ROLL, "R-2", UnitKind.CELL, "C-2", t(10)),
+                new LinkGenealogy(UnitKind.ROLL, "R-2", UnitKind.CELL, "C-3", t(20))),
+            links.stream().sorted(java.util.Comparator.comparing(LinkGenealogy::childId)).toList(),
+            rollFirst ? "roll change reported first" : "cell change reported first");
+      }
+    }
+
+    @Test
+    void rollChangeReportedAfterALaterCellChangeStillLinksByTime() {
+      List<LinkGenealogy> links = new java.util.ArrayList<>(feed(
+          stackerRoll(null, "R-2", 0),
+          stackerCell(null, "C-17", 9),
+          stackerCell("C-17", "C-18", 13),
+          // the roll change of t=9 arrives a publish late
+          stackerRoll("R-2", "R-3", 9),
+          stackerCell("C-18", "", 17)));
+      links.addAll(afterGrace());
+      assertEquals(List.of(
+              new LinkGenealogy(UnitKind.ROLL, "R-3", UnitKind.CELL, "C-17", t(9)),
+              new LinkGenealogy(UnitKind.ROLL, "R-3", UnitKind.CELL, "C-18", t(13))),
+          links.stream().sorted(java.util.Comparator.comparing(LinkGenealogy::childId)).toList());
+    }
+
+    @Test
+    void inputThatLeftBeforeTheProcessUnitArrivedIsNoParent() {
+      List<LinkGenealogy> links = new java.util.ArrayList<>(feed(
+          mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-1", 0),
+          mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, "LOT-1", "", 3),
+          mixer("current", UnitKind.ROLL, UnitRole.PROCESS, null, "R-1", 5)));
+      links.addAll(afterGrace());
+      assertEquals(List.of(), links);
     }
 
     @Test
     void inputsOfOtherEquipmentAreNotParents() {
-      tracker.accept(mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-1", 0));
-      List<UnitCommand> commands = tracker.accept(coater(null, "R-1", 5));
-      assertEquals(0, commands.stream().filter(c -> c instanceof LinkGenealogy).count());
+      List<LinkGenealogy> links = new java.util.ArrayList<>(feed(
+          mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-1", 0), coater(null, "R-1", 5)));
+      links.addAll(afterGrace());
+      assertEquals(List.of(), links);
     }
 
     @Test
-    void oneInputFeedsSuccessiveProcessUnits() {
-      tracker.accept(mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-1", 0));
-      tracker.accept(mixer("current", UnitKind.ROLL, UnitRole.PROCESS, null, "R-1", 1));
-      List<UnitCommand> commands = tracker.accept(mixer("current", UnitKind.ROLL, UnitRole.PROCESS, "R-1", "R-2", 9));
-      assertEquals(new LinkGenealogy(UnitKind.LOT, "LOT-1", UnitKind.ROLL, "R-2", t(9)), commands.get(commands.size() - 1));
+    void oneInputFeedsSuccessiveProcessUnitsOnce() {
+      List<LinkGenealogy> links = new java.util.ArrayList<>(feed(
+          mixer("inputLot", UnitKind.LOT, UnitRole.INPUT, null, "LOT-1", 0),
+          mixer("current", UnitKind.ROLL, UnitRole.PROCESS, null, "R-1", 1),
+          mixer("current", UnitKind.ROLL, UnitRole.PROCESS, "R-1", "R-2", 9)));
+      links.addAll(afterGrace());
+      links.addAll(afterGrace());
+      assertEquals(List.of(
+              new LinkGenealogy(UnitKind.LOT, "LOT-1", UnitKind.ROLL, "R-1", t(1)),
+              new LinkGenealogy(UnitKind.LOT, "LOT-1", UnitKind.ROLL, "R-2", t(9))),
+          links.stream().sorted(java.util.Comparator.comparing(LinkGenealogy::childId)).toList());
     }
   }
 }
