@@ -24,6 +24,7 @@ import org.pilotline.acquisition.opcua.MiloEquipmentClient;
 import org.pilotline.acquisition.sim.FaultSpec;
 import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
+import org.pilotline.acquisition.sim.WriteListener;
 import org.pilotline.acquisition.store.CopyReadingWriter;
 import org.pilotline.acquisition.store.Database;
 import org.pilotline.acquisition.store.EmbeddedDatabase;
@@ -71,9 +72,14 @@ public final class PilotlineNode implements AutoCloseable {
    * stop the rest.
    */
   public static PilotlineNode start(ApplicationConfig config, Line line) throws Exception {
+    return start(config, line, WriteListener.NONE);
+  }
+
+  /** As {@link #start(ApplicationConfig, Line)}, telling {@code simulatorWrites} of every value the simulator writes. */
+  public static PilotlineNode start(ApplicationConfig config, Line line, WriteListener simulatorWrites) throws Exception {
     PilotlineNode node = new PilotlineNode();
     try {
-      node.startAll(config, line);
+      node.startAll(config, line, simulatorWrites);
       return node;
     } catch (Exception | Error e) {
       node.close();
@@ -81,7 +87,7 @@ public final class PilotlineNode implements AutoCloseable {
     }
   }
 
-  private void startAll(ApplicationConfig config, Line line) throws Exception {
+  private void startAll(ApplicationConfig config, Line line, WriteListener simulatorWrites) throws Exception {
     this.line = Objects.requireNonNull(line, "line");
     ApplicationConfig.Database db = config.database();
     String jdbcUrl = db.url();
@@ -96,7 +102,7 @@ public final class PilotlineNode implements AutoCloseable {
     Map<String, Integer> tagIds = JdbcTagRegistry.register(dataSource, line);
 
     if (config.simulator().enabled()) {
-      simulator = SimulatorServer.create(line, simulatorOptions(config.simulator()));
+      simulator = SimulatorServer.create(line, simulatorOptions(config.simulator()), simulatorWrites);
       simulator.startAsync().get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
       LOG.info("simulator started: endpoints={}, seed={}, timeScale={}",
           simulator.endpointUrls(), config.simulator().seed(), config.simulator().timeScale());

@@ -20,6 +20,9 @@ final class UnitSlot {
   private final String equipmentId;
   private final UnitNode node;
   private String current;
+  // False until the first Good value after a (re)connect: that value is reported even when the
+  // slot is empty, so that consumers learn the slot's state and its time without waiting for a change.
+  private boolean known;
 
   UnitSlot(String stationId, String equipmentId, UnitNode node) {
     this.stationId = stationId;
@@ -37,22 +40,25 @@ final class UnitSlot {
    */
   void forget() {
     current = null;
+    known = false;
   }
 
   /**
    * Takes one notification of the unit node.
    *
    * @return the change it means, or empty when it changes nothing: the same unit again, or a Bad
-   *     value (a sensor or link fault says nothing about which unit is there)
+   *     value (a sensor or link fault says nothing about which unit is there). The first Good value
+   *     after a (re)connect is always an event, with no previous unit, even for an empty slot.
    */
   Optional<CellEvent> accept(DataValue dataValue, Instant receivedAt) {
     if (dataValue.getStatusCode() != null && dataValue.getStatusCode().isBad()) {
       return Optional.empty();
     }
     String unit = unitId(dataValue.getValue().getValue());
-    if (unit == null ? current == null : unit.equals(current)) {
+    if (known && (unit == null ? current == null : unit.equals(current))) {
       return Optional.empty();
     }
+    known = true;
     String previous = current;
     current = unit;
     return Optional.of(new CellEvent(

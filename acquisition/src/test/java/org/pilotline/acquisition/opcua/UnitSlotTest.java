@@ -56,7 +56,10 @@ class UnitSlotTest {
 
   @Test
   void emptyStringEmptiesTheSlotAndAnEmptySlotStaysQuiet() {
-    assertTrue(accept("", 1).isEmpty(), "empty after connect: nothing left, nothing arrived");
+    CellEvent initial = accept("", 1).orElseThrow();
+    assertNull(initial.previousUnit(), "empty after connect: reported once, as the slot's state");
+    assertNull(initial.unit());
+    assertTrue(accept("", 2).isEmpty());
     accept("C-000001", 2);
     CellEvent left = accept("", 3).orElseThrow();
     assertEquals("C-000001", left.previousUnit());

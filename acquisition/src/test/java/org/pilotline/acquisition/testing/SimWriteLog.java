@@ -20,6 +20,7 @@ public final class SimWriteLog implements WriteListener {
 
   private final Map<String, Map<Instant, Double>> values = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastWrite = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastSourceTime = new ConcurrentHashMap<>();
   private final List<UnitWrite> unitWrites = new CopyOnWriteArrayList<>();
   private final LongAdder count = new LongAdder();
 
@@ -28,12 +29,15 @@ public final class SimWriteLog implements WriteListener {
     values.computeIfAbsent(nodeIdText, k -> new ConcurrentHashMap<>())
         .put(sourceTime.truncatedTo(ChronoUnit.MICROS), value);
     lastWrite.put(nodeIdText, Instant.now());
+    lastSourceTime.put(nodeIdText, sourceTime);
     count.increment();
   }
 
   @Override
   public void onUnitWrite(String nodeIdText, Instant sourceTime, String unit, long statusCode) {
     unitWrites.add(new UnitWrite(nodeIdText, sourceTime, unit));
+    lastWrite.put(nodeIdText, Instant.now());
+    lastSourceTime.put(nodeIdText, sourceTime);
   }
 
   /** The value written to the node at that source time, if one was. */
@@ -42,9 +46,14 @@ public final class SimWriteLog implements WriteListener {
     return m == null ? Optional.empty() : Optional.ofNullable(m.get(sourceTime.truncatedTo(ChronoUnit.MICROS)));
   }
 
-  /** Wall-clock time of the node's last write, if any. */
+  /** Wall-clock time of the node's last write (tag or unit), if any. */
   public Optional<Instant> lastWrittenAt(String nodeIdText) {
     return Optional.ofNullable(lastWrite.get(nodeIdText));
+  }
+
+  /** Source time of the node's last write, if any. */
+  public Optional<Instant> lastSourceTime(String nodeIdText) {
+    return Optional.ofNullable(lastSourceTime.get(nodeIdText));
   }
 
   public List<UnitWrite> unitWrites() {
