@@ -223,29 +223,40 @@ public final class PilotlineNode implements AutoCloseable {
   @Override
   public void close() {
     if (vertx != null) {
-      try {
+      quietly("equipment clients", () -> {
         for (MiloEquipmentClient c : clients) {
           if (c.deploymentID() != null) {
             await(vertx.undeploy(c.deploymentID()));
           }
         }
-        await(vertx.close());
-      } catch (Exception e) {
-        LOG.warn("shutdown of verticles incomplete: reason={}", e.toString());
-      }
+      });
       if (units != null) {
-        units.close();
+        quietly("unit slot cache", units::close);
       }
+      quietly("verticles", () -> await(vertx.close()));
     }
     if (simulator != null) {
-      simulator.stop();
+      quietly("simulator", simulator::stop);
     }
     if (dataSource != null) {
-      dataSource.close();
+      quietly("connection pool", dataSource::close);
     }
     if (embedded != null) {
-      embedded.close();
+      quietly("embedded database", embedded::close);
     }
     LOG.info("pilotline stopped");
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** One part failing to stop must not keep the others running (the database above all). */
+  private static void quietly(String what, Step step) {
+    try {
+      step.run();
+    } catch (Exception e) {
+      LOG.warn("shutdown step failed: step={}, reason={}", what, e.toString());
+    }
   }
 }

@@ -37,6 +37,7 @@ import org.pilotline.acquisition.testing.TestLines;
 class DemoIT {
   private static final Duration READY_WITHIN = Duration.ofSeconds(20);
   private static final Duration FRESH = Duration.ofSeconds(5);
+  private static final long BAD_WAITING_FOR_INITIAL_DATA = 0x80320000L;
 
   @TempDir static Path dataDir;
   private static final SimWriteLog writes = new SimWriteLog();
@@ -148,17 +149,20 @@ class DemoIT {
         continue;
       }
       Instant source = Instant.parse(t.getString("sourceTime"));
-      boolean writtenLately = writes.lastWrittenAt(nodeId)
-          .map(at -> at.isAfter(now.minusSeconds(1))).orElse(false);
-      if (writtenLately && "process".equals(t.getString("kind"))) {
+      var change = writes.lastChange(nodeId);
+      boolean changingLately = change.map(c -> c.wallTime().isAfter(now.minusSeconds(1))).orElse(false);
+      if (changingLately && "process".equals(t.getString("kind"))) {
         if (source.isBefore(now.minus(FRESH))) {
           faults.add(key + ": source time " + Duration.between(source, now).toMillis() + " ms old");
         }
-      } else {
-        Instant last = writes.lastSourceTime(nodeId).orElse(null);
-        if (last == null || source.isBefore(last.minusMillis(1))) {
-          faults.add(key + ": time " + source + ", last change written at " + last);
+      } else if (change.isPresent()) {
+        // Changes only on events: it carries the time of its last change.
+        if (source.isBefore(change.get().sourceTime().minusMillis(1))) {
+          faults.add(key + ": time " + source + ", last change at " + change.get().sourceTime());
         }
+      } else if (!"process".equals(t.getString("kind")) || t.getLong("statusCode") != BAD_WAITING_FOR_INITIAL_DATA) {
+        // Never written: the simulator's initial Bad_WaitingForInitialData, with its time.
+        faults.add(key + ": never written, yet shows " + t.encode());
       }
     }
     return faults;

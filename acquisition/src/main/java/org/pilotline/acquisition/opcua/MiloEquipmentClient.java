@@ -428,7 +428,9 @@ public final class MiloEquipmentClient extends VerticleBase {
     }
     // Notifications come grouped per monitored item; the tracker needs the changes of several
     // slots in the order they happened. The sort is stable, so one slot's order is kept.
-    events.sort(Comparator.comparing(CellEvent::at));
+    if (events.size() > 1) {
+      events.sort(Comparator.comparing(CellEvent::at));
+    }
     for (CellEvent event : events) {
       cellEventsPublished.increment();
       bus.publish(Addresses.CELL_EVENTS, event);

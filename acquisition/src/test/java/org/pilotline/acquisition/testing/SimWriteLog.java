@@ -18,9 +18,16 @@ public final class SimWriteLog implements WriteListener {
   /** One write to a unit node. */
   public record UnitWrite(String nodeId, Instant at, String unit) {}
 
+  /**
+   * The last time a node's value or status changed: a server reports changes, not rewrites of the
+   * same value, so this is the source time a subscriber last heard.
+   */
+  public record Change(Object value, long statusCode, Instant sourceTime, Instant wallTime) {}
+
   private final Map<String, Map<Instant, Double>> values = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastWrite = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastSourceTime = new ConcurrentHashMap<>();
+  private final Map<String, Change> lastChange = new ConcurrentHashMap<>();
   private final List<UnitWrite> unitWrites = new CopyOnWriteArrayList<>();
   private final LongAdder count = new LongAdder();
 
@@ -30,6 +37,7 @@ public final class SimWriteLog implements WriteListener {
         .put(sourceTime.truncatedTo(ChronoUnit.MICROS), value);
     lastWrite.put(nodeIdText, Instant.now());
     lastSourceTime.put(nodeIdText, sourceTime);
+    noteChange(nodeIdText, value, statusCode, sourceTime);
     count.increment();
   }
 
@@ -38,6 +46,17 @@ public final class SimWriteLog implements WriteListener {
     unitWrites.add(new UnitWrite(nodeIdText, sourceTime, unit));
     lastWrite.put(nodeIdText, Instant.now());
     lastSourceTime.put(nodeIdText, sourceTime);
+    noteChange(nodeIdText, unit, statusCode, sourceTime);
+  }
+
+  private void noteChange(String nodeIdText, Object value, long statusCode, Instant sourceTime) {
+    lastChange.compute(nodeIdText, (k, old) -> old != null && old.value().equals(value) && old.statusCode() == statusCode
+        ? old : new Change(value, statusCode, sourceTime, Instant.now()));
+  }
+
+  /** The node's last change of value or status, if it was ever written. */
+  public Optional<Change> lastChange(String nodeIdText) {
+    return Optional.ofNullable(lastChange.get(nodeIdText));
   }
 
   /** The value written to the node at that source time, if one was. */
