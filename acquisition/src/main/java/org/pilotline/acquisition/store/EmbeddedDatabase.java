@@ -48,6 +48,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setCleanDataDirectory(false)
         .setPort(chosenPort)
         .setServerConfig("listen_addresses", "127.0.0.1")
+        // The owner closes it after the writer's last flush; zonky's own hook would stop the
+        // server in parallel with that flush at JVM exit.
+        .setRegisterShutdownHook(false)
         .start();
     EmbeddedDatabase db = new EmbeddedDatabase(pg, dir);
     LOG.info("embedded PostgreSQL started: version={}, port={}, dataDir={}, reused={}, ms={}",
