@@ -137,9 +137,11 @@ public final class PilotlineNode implements AutoCloseable {
     api = new ApiVerticle(config.hmi().host(), config.hmi().port(), latest, this::health);
     await(vertx.deployVerticle(api));
     url = "http://" + config.hmi().host() + ":" + api.actualPort() + "/";
-    long ok = tagStatuses().values().stream().filter(TagStatus::ok).count();
-    LOG.info("pilotline started: storageMode={}, tagsSubscribed={}/{}, equipment={}, url={}",
-        storageMode.name().toLowerCase(), ok, tagIds.size(), clients.size(), url);
+    long tagsOk = clients.stream().flatMap(c -> c.tagStatuses().values().stream()).filter(TagStatus::ok).count();
+    long unitsOk = clients.stream().flatMap(c -> c.unitStatuses().values().stream()).filter(TagStatus::ok).count();
+    long units = line.equipment().mapToLong(e -> e.units().size()).sum();
+    LOG.info("pilotline started: storageMode={}, tagsSubscribed={}/{}, unitNodesSubscribed={}/{}, equipment={}, url={}",
+        storageMode.name().toLowerCase(), tagsOk, tagIds.size(), unitsOk, units, clients.size(), url);
   }
 
   private static SimulatorOptions simulatorOptions(ApplicationConfig.Simulator sim) {
