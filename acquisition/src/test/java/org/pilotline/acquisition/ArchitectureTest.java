@@ -2,6 +2,7 @@ package org.pilotline.acquisition;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -25,6 +26,11 @@ class ArchitectureTest {
     classes().that().resideInAPackage("org.pilotline.acquisition.line..")
         .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.pilotline.acquisition.line..")
         .check(classes);
+  }
+
+  @Test
+  void packagesHaveNoCycles() {
+    slices().matching("org.pilotline.acquisition.(*)..").should().beFreeOfCycles().check(classes);
   }
 
   @Test

@@ -1,10 +1,14 @@
 package org.pilotline.hmi;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.pilotline.acquisition.config.ApplicationConfig;
 import org.pilotline.acquisition.config.LineLoader;
 import org.pilotline.acquisition.line.ConfigException;
 import org.pilotline.acquisition.line.Line;
+import org.pilotline.acquisition.sim.SimulatorMain;
+import org.pilotline.acquisition.sim.SimulatorOptions;
+import org.pilotline.acquisition.sim.SimulatorServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,20 +18,41 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Usage: {@code Launcher [--config DIR]}. The directory holds {@code line.yaml} and
  * {@code application.yaml}; it defaults to the system property {@code pilotline.config.dir}, then
- * {@code ./config}.
+ * {@code ./config}. {@code Launcher sim [options]} runs the simulator alone (see
+ * {@code docs/SIMULATOR.md}).
  */
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
 
   private Launcher() {}
 
-  public static void main(String[] args) {
+  private static void runSimulator(String[] args) throws Exception {
+    SimulatorOptions options;
+    Line line;
+    try {
+      options = SimulatorOptions.parse(args);
+      line = LineLoader.load(options.config());
+      // Checks the faults' targets against the line before anything is bound.
+      SimulatorServer.create(line, options);
+    } catch (IllegalArgumentException | ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    SimulatorMain.run(line, options);
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("sim")) {
+      runSimulator(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Path configDir = Path.of(System.getProperty("pilotline.config.dir", "config"));
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config") && i + 1 < args.length) {
         configDir = Path.of(args[++i]);
       } else {
-        System.err.println("unknown argument: " + args[i] + "\nusage: Launcher [--config DIR]");
+        System.err.println("unknown argument: " + args[i] + "\nusage: Launcher [--config DIR] | Launcher sim [simulator options]");
         System.exit(2);
       }
     }

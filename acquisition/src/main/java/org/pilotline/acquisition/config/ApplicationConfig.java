@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.pilotline.acquisition.line.ConfigException;
+import org.pilotline.acquisition.sim.FaultSpec;
 
 /**
  * Runtime settings from {@code config/application.yaml}. Every key has a default (the demo's),
@@ -323,7 +324,16 @@ public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simul
       double timeScale = positive(source("simulator.timeScale"), 1);
       double taktSeconds = positive(source("simulator.taktSeconds"), 6);
       Path groundTruth = path(source("simulator.groundTruthFile"), Path.of("data", "ground-truth.csv"));
-      List<String> faults = strings(source("simulator.faults"));
+      Source faultsSource = source("simulator.faults");
+      List<String> faults = strings(faultsSource);
+      for (int i = 0; i < faults.size(); i++) {
+        try {
+          // Syntax only: whether the target exists depends on the line, checked when the simulator is built.
+          FaultSpec.parse(faults.get(i));
+        } catch (IllegalArgumentException e) {
+          r.error(faultsSource.origin(), ConfigReader.index(faultsSource.path(), i), e.getMessage());
+        }
+      }
 
       if (r.errorCount() > before) {
         return null;

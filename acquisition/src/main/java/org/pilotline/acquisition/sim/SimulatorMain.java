@@ -2,14 +2,12 @@ package org.pilotline.acquisition.sim;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.pilotline.acquisition.config.LineLoader;
-import org.pilotline.acquisition.line.ConfigException;
 import org.pilotline.acquisition.line.Line;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the simulator alone, from the command line: the options of
+ * Runs the simulator alone (the launcher's {@code sim} command): the options of
  * {@link SimulatorOptions#parse(String[])}, e.g. {@code --config config/line.yaml --seed 7
  * --timeScale 50 --fault "pressureLoss start=10m duration=5m"}.
  */
@@ -17,20 +15,6 @@ public final class SimulatorMain {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatorMain.class);
 
   private SimulatorMain() {}
-
-  public static void main(String[] args) throws Exception {
-    SimulatorOptions options;
-    Line line;
-    try {
-      options = SimulatorOptions.parse(args);
-      line = LineLoader.load(options.config());
-    } catch (IllegalArgumentException | ConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    run(line, options);
-  }
 
   /**
    * Starts the simulator and blocks until its duration has passed (or forever when it has none,

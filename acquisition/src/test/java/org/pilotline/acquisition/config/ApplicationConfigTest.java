@@ -30,6 +30,20 @@ class ApplicationConfigTest {
     return assertThrows(ConfigException.class, () -> parse(yaml, env, props));
   }
 
+  // A fault string that cannot be parsed is a configuration error at load, not a crash at start.
+  @Test
+  void malformedSimulatorFaultNamesFilePathAndFault() {
+    ConfigException e = failure("""
+        simulator:
+          faults:
+            - "pressureLoss start=10m"
+            - "pressureLoss start=soon"
+        """, NONE, NONE);
+    assertEquals(FILE, e.file());
+    assertEquals("simulator.faults[1]", e.path());
+    assertTrue(e.getMessage().contains("pressureLoss start=soon"), e.getMessage());
+  }
+
   @Nested
   class Defaults {
     @Test
