@@ -46,8 +46,8 @@ import org.pilotline.acquisition.testing.TestLines;
  * ratio of the two rates says how much of the raw COPY capacity acquisition delivers.
  *
  * <p>Run with {@code mvn -B verify -Pbench -pl acquisition -am}; settings as system properties
- * {@code bench.tags, bench.samplingMs, bench.seconds, bench.warmupSeconds, bench.equipment,
- * bench.publishingMs, bench.queueSize}. Prints {@code BENCH} lines; asserts only sanity (nothing
+ * {@code bench.tags, bench.samplingMs, bench.clientSamplingMs, bench.seconds, bench.warmupSeconds,
+ * bench.equipment, bench.publishingMs, bench.queueSize}. Prints {@code BENCH} lines; asserts only sanity (nothing
  * dropped, something committed, the database holds what the writer says it committed).
  */
 class IngestBench {
@@ -57,10 +57,14 @@ class IngestBench {
   private final int warmupSeconds = Integer.getInteger("bench.warmupSeconds", 10);
   private final int equipment = Integer.getInteger("bench.equipment", 10);
   private final double publishingMs = Double.parseDouble(System.getProperty("bench.publishingMs", "1000"));
+  // How often the client asks the server to sample; by default as often as the values change,
+  // which loses the changes that fall between two samples when the two clocks drift apart.
+  private final double clientSamplingMs =
+      Double.parseDouble(System.getProperty("bench.clientSamplingMs", String.valueOf(samplingMs)));
   // Twice the samples of one publishing interval: a publish that comes a little late must not
   // overflow the server's queue (that would lose values and count against acquisition).
   private final int queueSize = Integer.getInteger("bench.queueSize",
-      Math.max(2, (int) Math.ceil(2 * publishingMs / samplingMs)));
+      Math.max(2, (int) Math.ceil(2 * publishingMs / clientSamplingMs)));
   private final WriterConfig writerConfig = WriterConfig.DEFAULTS;
 
   @Test
@@ -68,8 +72,13 @@ class IngestBench {
   void ingestKeepsUpAndIsComparedWithRawCopy() throws Exception {
     List<String> out = new ArrayList<>();
     String loadBefore = loadAverage();
+    int port = TestLines.freePort();
+    // Two views of one line: the simulator changes each tag every samplingMs, the clients sample
+    // it every clientSamplingMs; node ids and tag keys are the same.
     Line line = DemoLines.onPort(
-        DemoLines.syntheticLine(tags, samplingMs, equipment, publishingMs, queueSize), TestLines.freePort());
+        DemoLines.syntheticLine(tags, samplingMs, equipment, publishingMs, queueSize), port);
+    Line clientLine = DemoLines.onPort(
+        DemoLines.syntheticLine(tags, clientSamplingMs, equipment, publishingMs, queueSize), port);
     // The simulator steps once per sampling interval: every tag takes a new value at every point
     // of its sampling grid (its counter says whether it kept up).
     SimulatorOptions simOptions = SimulatorOptions.defaults().withTickMs(Math.max(1, Math.round(samplingMs)));
@@ -84,7 +93,7 @@ class IngestBench {
       WriterMetrics finalMetrics;
       try {
         sim.startAsync().get(120, TimeUnit.SECONDS);
-        acquisition = AcquisitionHarness.start(schema.dataSource(), line, writerConfig, sink);
+        acquisition = AcquisitionHarness.start(schema.dataSource(), clientLine, writerConfig, sink);
         long tagsOk = acquisition.tagStatuses().values().stream().filter(s -> s.ok()).count();
         assertEquals(tags, tagsOk, "every tag subscribed");
 
@@ -106,7 +115,13 @@ class IngestBench {
       finalMetrics = acquisition.writer().metrics();
       long rowsInTable = count(schema.dataSource());
 
+      long rawWall0 = System.nanoTime();
+      long rawJvm0 = jvmCpuNanos();
+      long rawPg0 = postgresTicks();
       Raw raw = rawCopy(schema.dataSource(), sink.recorded(), writerConfig.batchRows());
+      double rawWallS = (System.nanoTime() - rawWall0) / 1e9;
+      double rawJvmCores = (jvmCpuNanos() - rawJvm0) / 1e9 / rawWallS;
+      double rawPgCores = rawPg0 < 0 ? Double.NaN : (postgresTicks() - rawPg0) / 100.0 / rawWallS;
 
       double windowS = w.wallSeconds();
       double offered = (w.s1.simWrites - w.s0.simWrites) / windowS;
@@ -121,9 +136,11 @@ class IngestBench {
           System.getProperty("java.vm.version")));
       out.add("database: " + database);
       out.add(String.format(Locale.ROOT,
-          "setup: tags=%d, samplingMs=%.0f (offered %.0f/s asked), equipment=%d, publishingMs=%.0f, queueSize=%d,"
-              + " warmupS=%d, windowS=%.1f, writer batchRows=%d flushMs=%d queueCapacity=%d",
-          tags, samplingMs, tags * 1000 / samplingMs, equipment, publishingMs, queueSize, warmupSeconds, windowS,
+          "setup: tags=%d, samplingMs=%.0f (offered %.0f/s asked), clientSamplingMs=%.0f, equipment=%d,"
+              + " publishingMs=%.0f, queueSize=%d, warmupS=%d, windowS=%.1f, writer batchRows=%d flushMs=%d"
+              + " queueCapacity=%d",
+          tags, samplingMs, tags * 1000 / samplingMs, clientSamplingMs, equipment, publishingMs, queueSize,
+          warmupSeconds, windowS,
           writerConfig.batchRows(), writerConfig.flushMs(), writerConfig.queueCapacity()));
       out.add(String.format(Locale.ROOT, "offered (simulator writes)/s:   %,12.0f", offered));
       out.add(String.format(Locale.ROOT, "sampled (client values)/s:      %,12.0f  (%.4f of offered)",
@@ -132,6 +149,9 @@ class IngestBench {
           committed, committed / offered, committedInWindow));
       out.add(String.format(Locale.ROOT, "raw binary COPY rows/s:         %,12.0f  (%,d rows, %d COPYs of <= %d, %.2f s in COPY)",
           rawRate, raw.rows, raw.batches, writerConfig.batchRows(), raw.seconds));
+      out.add(String.format(Locale.ROOT,
+          "raw COPY phase: %.1f s wall (rows rebuilt between COPYs untimed), cores busy: jvm %.2f, postgres %.2f",
+          rawWallS, rawJvmCores, rawPgCores));
       out.add(String.format(Locale.ROOT, "ratio committed / raw COPY:     %12.3f", committed / rawRate));
       out.add(String.format(Locale.ROOT,
           "writer: dropped=%d, rejected=%d, commitErrors=%d; whole run received=%d, committed=%d, rows in table=%d",
@@ -143,8 +163,9 @@ class IngestBench {
           w.s1.writer.queueDepth(), Math.max(w.s0.writer.queueDepth(), w.s1.writer.queueDepth()),
           w.lag.newestAgeMs, w.lag.meanOldestMs, w.lag.maxOldestMs));
       out.add(String.format(Locale.ROOT,
-          "cpu in window: jvm %.0f%% of %d cores, whole machine %.0f%%; gc %d collections, %d ms; heap used %d MiB of %d MiB",
-          100 * w.jvmCpuSeconds() / windowS / cores, (int) cores, 100 * w.machineBusy(),
+          "cpu in window (cores busy of %d): jvm %.2f, postgres %.2f, whole machine %.2f; gc %d collections, %d ms;"
+              + " heap used %d MiB of %d MiB",
+          (int) cores, w.jvmCpuSeconds() / windowS, w.postgresCores(), cores * w.machineBusy(),
           w.s1.gcCount - w.s0.gcCount, w.s1.gcMs - w.s0.gcMs, heap.getUsed() >> 20, heap.getMax() >> 20));
       System.out.println();
       out.forEach(l -> System.out.println("BENCH " + l));
@@ -303,7 +324,7 @@ class IngestBench {
   // ------------------------------------------------------------------ measuring
 
   private record Snapshot(Instant wall, long nanos, long simWrites, long notifications, WriterMetrics writer,
-      long jvmCpuNanos, long[] machineTicks, long gcCount, long gcMs) {
+      long jvmCpuNanos, long[] machineTicks, long postgresTicks, long gcCount, long gcMs) {
     static Snapshot take(SimulatorServer sim, AcquisitionHarness acquisition) {
       long notifications = acquisition.clients().stream()
           .mapToLong(c -> c.counters().notificationsReceived()).sum();
@@ -314,7 +335,7 @@ class IngestBench {
         gcMs += Math.max(0, gc.getCollectionTime());
       }
       return new Snapshot(Instant.now(), System.nanoTime(), sim.valuesWritten(), notifications,
-          acquisition.writer().metrics(), IngestBench.jvmCpuNanos(), IngestBench.machineTicks(), gcCount, gcMs);
+          acquisition.writer().metrics(), IngestBench.jvmCpuNanos(), IngestBench.machineTicks(), IngestBench.postgresTicks(), gcCount, gcMs);
     }
   }
 
@@ -325,6 +346,14 @@ class IngestBench {
 
     double jvmCpuSeconds() {
       return (s1.jvmCpuNanos - s0.jvmCpuNanos) / 1e9;
+    }
+
+    /** Cores' worth of CPU the postgres processes used over the window (jiffies of 10 ms); NaN without /proc. */
+    double postgresCores() {
+      if (s0.postgresTicks < 0 || s1.postgresTicks < 0) {
+        return Double.NaN;
+      }
+      return (s1.postgresTicks - s0.postgresTicks) / 100.0 / wallSeconds();
     }
 
     /** Share of all cores busy (user, system, irq...) over the window, from /proc/stat; NaN elsewhere. */
@@ -363,6 +392,39 @@ class IngestBench {
     } catch (IOException | RuntimeException e) {
       return new long[0];
     }
+  }
+
+  /**
+   * User + system jiffies of every process named postgres (the embedded server, or the machine's
+   * when it runs here), or -1 without /proc. Backends that end within the window are missed; the
+   * pool keeps the bench's connections open throughout.
+   */
+  private static long postgresTicks() {
+    Path proc = Path.of("/proc");
+    if (!Files.isDirectory(proc)) {
+      return -1;
+    }
+    long ticks = 0;
+    try (var dirs = Files.newDirectoryStream(proc, "[0-9]*")) {
+      for (Path d : dirs) {
+        try {
+          String stat = Files.readString(d.resolve("stat"));
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          if (open < 0 || close < 0 || !stat.substring(open + 1, close).equals("postgres")) {
+            continue;
+          }
+          String[] f = stat.substring(close + 2).split(" ");
+          // after the name: state is field 3, so utime (14) and stime (15) sit at 11 and 12
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+          // the process ended while being read
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return ticks;
   }
 
   private static String loadAverage() {
