@@ -99,6 +99,8 @@ class IngestBench {
 
         // The warm-up and the window are measurement periods, not synchronisation.
         pause(Duration.ofSeconds(warmupSeconds));
+        // Counters first and last, recording inside: the committed rate comes from the batches
+        // recorded over the recording's own interval, so reading the counters costs it nothing.
         Snapshot s0 = Snapshot.take(sim, acquisition);
         sink.recording(true);
         pause(Duration.ofSeconds(seconds));
@@ -126,8 +128,8 @@ class IngestBench {
       double windowS = w.wallSeconds();
       double offered = (w.s1.simWrites - w.s0.simWrites) / windowS;
       double notified = (w.s1.notifications - w.s0.notifications) / windowS;
-      long committedInWindow = w.s1.writer.committed() - w.s0.writer.committed();
-      double committed = committedInWindow / windowS;
+      long committedInWindow = sink.recordedRows();
+      double committed = committedInWindow / sink.recordedSeconds();
       double rawRate = raw.rows / raw.seconds;
       double cores = Runtime.getRuntime().availableProcessors();
       MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
@@ -145,8 +147,10 @@ class IngestBench {
       out.add(String.format(Locale.ROOT, "offered (simulator writes)/s:   %,12.0f", offered));
       out.add(String.format(Locale.ROOT, "sampled (client values)/s:      %,12.0f  (%.4f of offered)",
           notified, notified / offered));
-      out.add(String.format(Locale.ROOT, "committed readings/s:           %,12.0f  (%.4f of offered; %,d rows in window)",
-          committed, committed / offered, committedInWindow));
+      out.add(String.format(Locale.ROOT, "committed readings/s:           %,12.0f  (%.4f of offered; %,d rows in window;"
+          + " writer counter %,.0f/s)",
+          committed, committed / offered, committedInWindow,
+          (w.s1.writer.committed() - w.s0.writer.committed()) / windowS));
       out.add(String.format(Locale.ROOT, "raw binary COPY rows/s:         %,12.0f  (%,d rows, %d COPYs of <= %d, %.2f s in COPY)",
           rawRate, raw.rows, raw.batches, writerConfig.batchRows(), raw.seconds));
       out.add(String.format(Locale.ROOT,
@@ -158,9 +162,9 @@ class IngestBench {
           finalMetrics.dropped(), finalMetrics.rejected(), finalMetrics.commitErrors(), finalMetrics.received(),
           finalMetrics.committed(), rowsInTable));
       out.add(String.format(Locale.ROOT,
-          "lag: queueDepth at end=%d (max seen %d), newest committed source time %.0f ms old at end,"
+          "lag: writer queueDepth at start %d, at end %d; newest committed source time %.0f ms old at end,"
               + " commit - oldest source time per batch: mean %.0f ms, max %.0f ms",
-          w.s1.writer.queueDepth(), Math.max(w.s0.writer.queueDepth(), w.s1.writer.queueDepth()),
+          w.s0.writer.queueDepth(), w.s1.writer.queueDepth(),
           w.lag.newestAgeMs, w.lag.meanOldestMs, w.lag.maxOldestMs));
       out.add(String.format(Locale.ROOT,
           "cpu in window (cores busy of %d): jvm %.2f, postgres %.2f, whole machine %.2f; gc %d collections, %d ms;"
@@ -274,6 +278,8 @@ class IngestBench {
     private final CopyReadingWriter delegate;
     private final List<Columns> recorded = new ArrayList<>();
     private boolean recording;
+    private long onNanos;
+    private long offNanos;
     private Instant newestCommitted;
     private long batches;
     private double sumOldestMs;
@@ -309,6 +315,19 @@ class IngestBench {
 
     synchronized void recording(boolean on) {
       recording = on;
+      if (on) {
+        onNanos = System.nanoTime();
+      } else {
+        offNanos = System.nanoTime();
+      }
+    }
+
+    synchronized long recordedRows() {
+      return recorded.stream().mapToLong(Columns::size).sum();
+    }
+
+    synchronized double recordedSeconds() {
+      return (offNanos - onNanos) / 1e9;
     }
 
     synchronized Lag lagAtEnd(Instant end) {
