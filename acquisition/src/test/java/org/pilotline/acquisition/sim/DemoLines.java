@@ -38,17 +38,29 @@ public final class DemoLines {
    * tests. Tags sample every {@code samplingMs}.
    */
   public static Line syntheticLine(int tags, double samplingMs) {
+    return syntheticLine(tags, samplingMs, 10, 1000, 10);
+  }
+
+  /**
+   * A line of {@code tags} generic tags spread evenly over {@code equipment} equipment (one
+   * station each, no unit slots), every tag sampled every {@code samplingMs} with a queue of
+   * {@code queueSize}, each equipment publishing every {@code publishingMs}.
+   */
+  public static Line syntheticLine(int tags, double samplingMs, int equipment, double publishingMs, int queueSize) {
+    if (tags < 1 || equipment < 1) {
+      throw new IllegalArgumentException("tags and equipment must be >= 1: " + tags + ", " + equipment);
+    }
     List<Station> stations = new ArrayList<>();
-    int perEquipment = (tags + 9) / 10;
+    int perEquipment = (tags + equipment - 1) / equipment;
     int made = 0;
-    for (int e = 0; e < 10 && made < tags; e++) {
+    for (int e = 0; e < equipment && made < tags; e++) {
       List<Tag> list = new ArrayList<>();
       for (int i = 0; i < perEquipment && made < tags; i++, made++) {
         String id = "synth" + e + "/plc" + e + "/tag" + i;
-        list.add(new Tag("tag" + i, NS + id, "u", samplingMs, 10, 0, new SpecLimits(90.0, 110.0, 100.0), null));
+        list.add(new Tag("tag" + i, NS + id, "u", samplingMs, queueSize, 0, new SpecLimits(90.0, 110.0, 100.0), null));
       }
       stations.add(new Station("synth" + e, "Synthetic " + e, List.of(
-          new Equipment("plc" + e, HOST + "/pilotline/synth" + e, EndpointSecurity.NONE, 1000, list, List.of()))));
+          new Equipment("plc" + e, HOST + "/pilotline/synth" + e, EndpointSecurity.NONE, publishingMs, list, List.of()))));
     }
     return new Line("synthetic", stations);
   }

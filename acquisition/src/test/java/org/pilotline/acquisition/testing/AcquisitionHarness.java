@@ -20,6 +20,7 @@ import org.pilotline.acquisition.store.CopyReadingWriter;
 import org.pilotline.acquisition.store.JdbcTagRegistry;
 import org.pilotline.acquisition.store.JdbcUnitStore;
 import org.pilotline.acquisition.store.ProcessWindowVerticle;
+import org.pilotline.acquisition.store.ReadingSink;
 import org.pilotline.acquisition.store.ReadingWriterVerticle;
 import org.pilotline.acquisition.store.WriterConfig;
 
@@ -35,10 +36,11 @@ public final class AcquisitionHarness implements AutoCloseable {
   private final ReadingWriterVerticle writer;
   private final ProcessWindowVerticle windows;
 
-  private AcquisitionHarness(DataSource dataSource, Line line, WriterConfig writerConfig) throws Exception {
+  private AcquisitionHarness(DataSource dataSource, Line line, WriterConfig writerConfig, ReadingSink sink)
+      throws Exception {
     LocalCodecs.register(vertx.eventBus());
     tagIds = JdbcTagRegistry.register(dataSource, line);
-    writer = new ReadingWriterVerticle(new CopyReadingWriter(dataSource), writerConfig);
+    writer = new ReadingWriterVerticle(sink, writerConfig);
     windows = new ProcessWindowVerticle(new JdbcUnitStore(dataSource));
     await(vertx.deployVerticle(writer));
     await(vertx.deployVerticle(windows));
@@ -55,7 +57,21 @@ public final class AcquisitionHarness implements AutoCloseable {
 
   /** Registers the line's tags and starts acquisition; returns once every client subscribed. */
   public static AcquisitionHarness start(DataSource dataSource, Line line) throws Exception {
-    return new AcquisitionHarness(dataSource, line, new WriterConfig(2_000, 100, 200_000));
+    return start(dataSource, line, new WriterConfig(2_000, 100, 200_000));
+  }
+
+  /** As {@link #start(DataSource, Line)}, with the writer configured as given (benchmarks use the production defaults). */
+  public static AcquisitionHarness start(DataSource dataSource, Line line, WriterConfig writerConfig) throws Exception {
+    return new AcquisitionHarness(dataSource, line, writerConfig, new CopyReadingWriter(dataSource));
+  }
+
+  /**
+   * As {@link #start(DataSource, Line, WriterConfig)}, with the writer's sink given (a benchmark
+   * wraps the {@link CopyReadingWriter} to keep what was committed).
+   */
+  public static AcquisitionHarness start(DataSource dataSource, Line line, WriterConfig writerConfig,
+      ReadingSink sink) throws Exception {
+    return new AcquisitionHarness(dataSource, line, writerConfig, sink);
   }
 
   public Vertx vertx() {
@@ -64,6 +80,11 @@ public final class AcquisitionHarness implements AutoCloseable {
 
   public Map<String, Integer> tagIds() {
     return tagIds;
+  }
+
+  /** One client per equipment, in line order. */
+  public List<MiloEquipmentClient> clients() {
+    return List.copyOf(clients);
   }
 
   public ReadingWriterVerticle writer() {
