@@ -122,6 +122,10 @@ public final class LineLoader {
    * {@code i=<uint32>}, {@code s=<string>}, {@code g=<guid>} or {@code b=<base64>}.
    */
   static String nodeIdFault(String text) {
+    if (!text.equals(text.strip())) {
+      // Legal in a string identifier, but in a config file nearly always a slip; the client refuses it too.
+      return "not a NodeId: leading or trailing blanks: " + quote(text);
+    }
     Matcher m = NODE_ID.matcher(text);
     if (!m.matches()) {
       return "not a NodeId: " + quote(text)
