@@ -562,6 +562,9 @@ public final class LineSimulation {
     double lag;
     double ou;
     long emittedCell = -1;
+    // A concentration, or anything whose spec is non-negative, cannot read below zero: the noise
+    // around a target of 0 ppm H2S would otherwise show negative gas.
+    final boolean nonNegative;
 
     TagSim(TagRef ref, long seed) {
       this.ref = ref;
@@ -597,6 +600,10 @@ public final class LineSimulation {
       this.base = b;
       this.scale = sc;
       this.sigma = sc / 12.0;
+      String unit = t.unit().trim().toLowerCase(java.util.Locale.ROOT);
+      boolean concentration = unit.equals("ppm") || unit.equals("ppb") || unit.equals("%");
+      this.nonNegative = (s.lsl() != null && s.lsl() >= 0)
+          || (concentration && (s.lsl() == null || s.lsl() >= 0) && b >= 0);
     }
 
     void classify() {
@@ -693,7 +700,7 @@ public final class LineSimulation {
         double k = e.fault.spec.effectAt(since(t));
         v += k * (e.abs + e.rel * level);
       }
-      return v;
+      return nonNegative ? Math.max(0, v) : v;
     }
 
     private double continuous(long t, boolean first, double dt, double g1, double g2, double sp) {
@@ -706,7 +713,8 @@ public final class LineSimulation {
         lag += (sp - lag) * (1 - Math.exp(-dt / LAG_TAU_S));
         ou = ou * a + 0.6 * sigma * Math.sqrt(1 - a * a) * g1;
       }
-      return lag + ou + 0.8 * sigma * g2;
+      double v = lag + ou + 0.8 * sigma * g2;
+      return nonNegative ? Math.max(0, v) : v;
     }
 
     private double cycle(long t, double g) {

@@ -65,6 +65,23 @@ class LineSimulationTest {
     return SimulatorOptions.defaults().withFaults(Arrays.stream(specs).map(FaultSpec::parse).toList());
   }
 
+  // Noise around a target of 0 ppm must not read as negative gas, nor any quantity whose spec
+  // starts at or above zero go below it.
+  @Test
+  void concentrationsAndNonNegativeQuantitiesNeverReadBelowZero() {
+    Run r = run(DEMO, SimulatorOptions.defaults().withSeed(3).withTaktSeconds(30), Duration.ofMinutes(20), 1000);
+    java.util.Set<String> nonNegative = new java.util.HashSet<>();
+    DEMO.tagRefs().filter(ref -> ref.tag().unit().equals("ppm")
+            || (ref.tag().spec().lsl() != null && ref.tag().spec().lsl() >= 0))
+        .forEach(ref -> nonNegative.add(ref.key()));
+    assertTrue(nonNegative.contains("dryRoom/dryRoomPlc/h2s"));
+    List<String> negative = r.values().stream()
+        .filter(v -> nonNegative.contains(v.key()) && v.value() < 0)
+        .map(v -> v.key() + "=" + v.value()).limit(10).toList();
+    assertEquals(List.of(), negative);
+    assertTrue(r.of("dryRoom/dryRoomPlc/h2s").size() > 1000, "h2s sampled");
+  }
+
   @Nested
   class Determinism {
     @Test
