@@ -700,7 +700,7 @@ public final class LineSimulation {
         double k = e.fault.spec.effectAt(since(t));
         v += k * (e.abs + e.rel * level);
       }
-      return nonNegative ? Math.max(0, v) : v;
+      return v;
     }
 
     private double continuous(long t, boolean first, double dt, double g1, double g2, double sp) {
