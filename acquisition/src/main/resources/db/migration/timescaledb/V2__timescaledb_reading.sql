@@ -1,6 +1,6 @@
 -- TimescaleDB mode. Runs outside a transaction (see the .conf beside this file): a continuous
 -- aggregate cannot be created inside one.
-create extension if not exists timescaledb;
+create extension if not exists timescaledb with schema public;
 
 select create_hypertable('reading', 'ts',
   chunk_time_interval => interval '1 day',
