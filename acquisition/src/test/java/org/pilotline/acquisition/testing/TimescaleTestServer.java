@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,12 +62,10 @@ public final class TimescaleTestServer {
 
   private final Process process;
   private final int port;
-  private final List<String> output;
 
-  private TimescaleTestServer(Process process, int port, List<String> output) {
+  private TimescaleTestServer(Process process, int port) {
     this.process = process;
     this.port = port;
-    this.output = output;
   }
 
   /** A schema of its own for one test, with a one-connection pool using it. */
@@ -121,7 +121,7 @@ public final class TimescaleTestServer {
    * Prints {@code timescaledb <version>} once per JVM, as the server reports it, for the lane's
    * log (CI shows which TimescaleDB the lane proved). Call after the extension exists.
    */
-  public static synchronized void announceVersion(javax.sql.DataSource dataSource) {
+  public static synchronized void announceVersion(DataSource dataSource) {
     if (announced) {
       return;
     }
@@ -181,7 +181,7 @@ public final class TimescaleTestServer {
       throw new IllegalStateException("timescaledb test server: cannot run `node` (Node.js 20+"
           + " must be on the PATH, then run `npm ci` in " + dir + "): " + e.getMessage(), e);
     }
-    List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<String> ready = new CompletableFuture<>();
     Thread pump = new Thread(() -> pump(process, output, ready), "timescale-test-server-out");
     pump.setDaemon(true);
@@ -190,12 +190,13 @@ public final class TimescaleTestServer {
       String line = ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       LOG.info("timescaledb test server: {} (jvm wait {} ms)", line,
           (System.nanoTime() - t0) / 1_000_000);
-      return new TimescaleTestServer(process, port, output);
+      return new TimescaleTestServer(process, port);
     } catch (TimeoutException | ExecutionException e) {
       process.destroyForcibly();
       throw new IllegalStateException("timescaledb test server did not get ready within "
-          + START_TIMEOUT_SECONDS + " s: " + (e instanceof ExecutionException ? e.getCause().getMessage() : "timeout")
-          + "; output: " + String.join(" | ", output), e);
+          + START_TIMEOUT_SECONDS + " s: "
+          + (e instanceof ExecutionException ? e.getCause().getMessage() : "timeout")
+          + "; its output: " + String.join(" | ", output), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
