@@ -1,6 +1,10 @@
 -- TimescaleDB mode. Runs outside a transaction (see the .conf beside this file): a continuous
--- aggregate cannot be created inside one.
-create extension if not exists timescaledb;
+-- aggregate cannot be created inside one. Tested on TimescaleDB 2.23 (the PGlite build of the
+-- timescaledb test lane); written with calls every TimescaleDB 2.x has. docs/OPERATIONS.md
+-- lists what this creates and how to check it.
+-- Into public, not the first schema of Flyway's search_path (pilotline's own): the extension
+-- belongs to the database, and connections find it through search_path "<schema>, public".
+create extension if not exists timescaledb with schema public;
 
 select create_hypertable('reading', 'ts',
   chunk_time_interval => interval '1 day',

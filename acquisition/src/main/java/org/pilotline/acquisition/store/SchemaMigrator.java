@@ -67,15 +67,20 @@ public final class SchemaMigrator {
           schema, probed.extensionVersion());
       mode = StorageMode.PLAIN;
     }
-    MigrateResult result = Flyway.configure()
-        .dataSource(dataSource)
-        .schemas(schema)
-        .defaultSchema(schema)
-        .createSchemas(true)
-        .locations("classpath:db/migration/common", mode.migrationLocation())
-        .placeholders(Map.of("retention_interval", retention))
-        .load()
-        .migrate();
+    MigrateResult result;
+    // Flyway on one connection: a pool of one is enough, and so is a server that serves one
+    // connection at a time (the test lane's PGlite TimescaleDB build).
+    try (Connection c = dataSource.getConnection()) {
+      result = Flyway.configure()
+          .dataSource(new SingleConnectionDataSource(c))
+          .schemas(schema)
+          .defaultSchema(schema)
+          .createSchemas(true)
+          .locations("classpath:db/migration/common", mode.migrationLocation())
+          .placeholders(Map.of("retention_interval", retention))
+          .load()
+          .migrate();
+    }
     LOG.info("schema migrated: schema={}, applied={}, version={}",
         schema, result.migrationsExecuted, result.targetSchemaVersion);
     if (mode == StorageMode.TIMESCALEDB) {
