@@ -28,7 +28,6 @@ import org.pilotline.acquisition.line.TagRef;
 import org.pilotline.acquisition.line.TagStatus;
 import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
-import org.pilotline.acquisition.store.SchemaMigrator;
 import org.pilotline.acquisition.testing.AcquisitionHarness;
 import org.pilotline.acquisition.testing.SimWriteLog;
 import org.pilotline.acquisition.testing.TestDatabase;
@@ -52,8 +51,7 @@ class AcquisitionEndToEndIT {
   @BeforeAll
   static void start() throws Exception {
     startedAt = Instant.now();
-    schema = TestDatabase.createSchema("e2e");
-    SchemaMigrator.migrate(schema.dataSource(), schema.name());
+    schema = TestDatabase.createMigratedSchema("e2e");
     line = TestLines.demoLineOnFreePort();
     sim = SimulatorServer.create(line, SimulatorOptions.defaults().withSeed(11).withTaktSeconds(6), writes);
     sim.startAsync().get();

@@ -28,7 +28,6 @@ import org.pilotline.acquisition.line.UnitNode;
 import org.pilotline.acquisition.line.UnitRole;
 import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
-import org.pilotline.acquisition.store.SchemaMigrator;
 import org.pilotline.acquisition.store.UnitTracker;
 import org.pilotline.acquisition.testing.AcquisitionHarness;
 import org.pilotline.acquisition.testing.SimWriteLog;
@@ -54,8 +53,7 @@ class CellFlowIT {
 
   @BeforeAll
   static void runTheLine() throws Exception {
-    schema = TestDatabase.createSchema("cellflow");
-    SchemaMigrator.migrate(schema.dataSource(), schema.name());
+    schema = TestDatabase.createMigratedSchema("cellflow");
     line = TestLines.demoLineOnFreePort();
     Path truth = dir.resolve("ground-truth.csv");
     // 10x real time with a 4 s takt: a cell every 0.4 s, and each unit stays on a node for

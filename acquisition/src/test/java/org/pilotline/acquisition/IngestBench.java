@@ -30,7 +30,6 @@ import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
 import org.pilotline.acquisition.store.CopyReadingWriter;
 import org.pilotline.acquisition.store.ReadingSink;
-import org.pilotline.acquisition.store.SchemaMigrator;
 import org.pilotline.acquisition.store.WriterConfig;
 import org.pilotline.acquisition.store.WriterMetrics;
 import org.pilotline.acquisition.testing.AcquisitionHarness;
@@ -83,8 +82,7 @@ class IngestBench {
     // of its sampling grid (its counter says whether it kept up).
     SimulatorOptions simOptions = SimulatorOptions.defaults().withTickMs(Math.max(1, Math.round(samplingMs)));
 
-    try (TestDatabase.Schema schema = TestDatabase.createSchema("bench")) {
-      SchemaMigrator.migrate(schema.dataSource(), schema.name());
+    try (TestDatabase.Schema schema = TestDatabase.createMigratedSchema("bench")) {
       String database = describeDatabase(schema.dataSource());
       SimulatorServer sim = SimulatorServer.create(line, simOptions);
       RecordingSink sink = new RecordingSink(new CopyReadingWriter(schema.dataSource()));

@@ -32,8 +32,7 @@ class CopyReadingWriterIT {
 
   @BeforeAll
   static void migrate() throws SQLException {
-    schema = TestDatabase.createSchema("copywriter");
-    SchemaMigrator.migrate(schema.dataSource(), schema.name());
+    schema = TestDatabase.createMigratedSchema("copywriter");
   }
 
   @AfterAll

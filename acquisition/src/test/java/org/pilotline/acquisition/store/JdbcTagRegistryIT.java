@@ -27,8 +27,7 @@ class JdbcTagRegistryIT {
 
   @BeforeAll
   static void migrate() throws SQLException {
-    schema = TestDatabase.createSchema("tags");
-    SchemaMigrator.migrate(schema.dataSource(), schema.name());
+    schema = TestDatabase.createMigratedSchema("tags");
   }
 
   @AfterAll

@@ -25,8 +25,7 @@ class JdbcUnitStoreIT {
 
   @BeforeAll
   static void migrate() throws SQLException {
-    schema = TestDatabase.createSchema("unitstore");
-    SchemaMigrator.migrate(schema.dataSource(), schema.name());
+    schema = TestDatabase.createMigratedSchema("unitstore");
   }
 
   @AfterAll

@@ -31,8 +31,7 @@ class ProcessWindowVerticleIT {
 
   @BeforeAll
   static void migrate() throws SQLException {
-    schema = TestDatabase.createSchema("windowverticle");
-    SchemaMigrator.migrate(schema.dataSource(), schema.name());
+    schema = TestDatabase.createMigratedSchema("windowverticle");
   }
 
   @AfterAll

@@ -36,8 +36,7 @@ class ReadingWriterVerticleIT {
 
   @BeforeAll
   static void migrate() throws SQLException {
-    schema = TestDatabase.createSchema("writerverticle");
-    SchemaMigrator.migrate(schema.dataSource(), schema.name());
+    schema = TestDatabase.createMigratedSchema("writerverticle");
   }
 
   @AfterAll

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 import org.pilotline.acquisition.store.Database;
+import org.pilotline.acquisition.store.SchemaMigrator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +75,18 @@ public final class TestDatabase {
     execute(url, "create schema " + name);
     HikariDataSource ds = Database.createDataSource(url, null, null, name, POOL_SIZE);
     return new Schema(name, url, ds);
+  }
+
+  /** A fresh schema with every migration applied (plain mode on PostgreSQL without TimescaleDB). */
+  public static Schema createMigratedSchema(String prefix) {
+    Schema schema = createSchema(prefix);
+    try {
+      SchemaMigrator.migrate(schema.dataSource(), schema.name());
+      return schema;
+    } catch (SQLException | RuntimeException e) {
+      dropSchema(schema);
+      throw new IllegalStateException("migrating test schema " + schema.name() + " failed", e);
+    }
   }
 
   /** Closes the schema's pool and drops the schema (cascade). Safe to call twice. */
