@@ -19,6 +19,8 @@ import org.pilotline.acquisition.line.EndpointSecurity;
  * @param callTimeout the bound on every single service call and on connecting
  * @param includeNamespaceZero whether to descend into nodes of the OPC UA namespace (the Server
  *     object's diagnostics and capabilities); off by default: they are never process tags
+ * @param maxReferencesPerNode references per node in one Browse response, 0 to let the server
+ *     decide; the rest come through BrowseNext (a small value tests that path)
  */
 public record DiscoveryOptions(
     String endpointUrl,
@@ -28,7 +30,8 @@ public record DiscoveryOptions(
     int maxDepth,
     Pattern unitSlotPattern,
     Duration callTimeout,
-    boolean includeNamespaceZero) {
+    boolean includeNamespaceZero,
+    int maxReferencesPerNode) {
 
   public static final int DEFAULT_MAX_NODES = 10_000;
   public static final int DEFAULT_MAX_DEPTH = 12;
@@ -51,6 +54,10 @@ public record DiscoveryOptions(
     if (maxDepth < 1) {
       throw new IllegalArgumentException("max depth must be at least 1: " + maxDepth);
     }
+    if (maxReferencesPerNode < 0) {
+      throw new IllegalArgumentException("max references per node must be 0 (server decides) or more: "
+          + maxReferencesPerNode);
+    }
     if (callTimeout.isNegative() || callTimeout.isZero()) {
       throw new IllegalArgumentException("call timeout must be positive: " + callTimeout);
     }
@@ -59,36 +66,41 @@ public record DiscoveryOptions(
   /** The defaults for an endpoint: None security, the Objects folder, 10,000 nodes, depth 12, 10 s. */
   public static DiscoveryOptions of(String endpointUrl) {
     return new DiscoveryOptions(endpointUrl, EndpointSecurity.NONE, null, DEFAULT_MAX_NODES,
-        DEFAULT_MAX_DEPTH, DEFAULT_UNIT_SLOT_PATTERN, DEFAULT_CALL_TIMEOUT, false);
+        DEFAULT_MAX_DEPTH, DEFAULT_UNIT_SLOT_PATTERN, DEFAULT_CALL_TIMEOUT, false, 0);
   }
 
   public DiscoveryOptions withStartNode(String node) {
     return new DiscoveryOptions(endpointUrl, security, node, maxNodes, maxDepth, unitSlotPattern, callTimeout,
-        includeNamespaceZero);
+        includeNamespaceZero, maxReferencesPerNode);
   }
 
   public DiscoveryOptions withMaxNodes(int n) {
     return new DiscoveryOptions(endpointUrl, security, startNode, n, maxDepth, unitSlotPattern, callTimeout,
-        includeNamespaceZero);
+        includeNamespaceZero, maxReferencesPerNode);
   }
 
   public DiscoveryOptions withMaxDepth(int n) {
     return new DiscoveryOptions(endpointUrl, security, startNode, maxNodes, n, unitSlotPattern, callTimeout,
-        includeNamespaceZero);
+        includeNamespaceZero, maxReferencesPerNode);
   }
 
   public DiscoveryOptions withUnitSlotPattern(Pattern p) {
     return new DiscoveryOptions(endpointUrl, security, startNode, maxNodes, maxDepth, p, callTimeout,
-        includeNamespaceZero);
+        includeNamespaceZero, maxReferencesPerNode);
   }
 
   public DiscoveryOptions withCallTimeout(Duration t) {
     return new DiscoveryOptions(endpointUrl, security, startNode, maxNodes, maxDepth, unitSlotPattern, t,
-        includeNamespaceZero);
+        includeNamespaceZero, maxReferencesPerNode);
   }
 
   public DiscoveryOptions withNamespaceZero(boolean include) {
     return new DiscoveryOptions(endpointUrl, security, startNode, maxNodes, maxDepth, unitSlotPattern,
-        callTimeout, include);
+        callTimeout, include, maxReferencesPerNode);
+  }
+
+  public DiscoveryOptions withMaxReferencesPerNode(int n) {
+    return new DiscoveryOptions(endpointUrl, security, startNode, maxNodes, maxDepth, unitSlotPattern,
+        callTimeout, includeNamespaceZero, n);
   }
 }

@@ -15,6 +15,7 @@ public final class DiscoveryProgress {
   private final long intervalNanos;
   private long startNanos = System.nanoTime();
   private long lastNanos = startNanos;
+  private double browseSeconds = Double.NaN;
 
   public DiscoveryProgress(PrintStream out, Duration interval) {
     this.out = Objects.requireNonNull(out, "out");
@@ -38,7 +39,10 @@ public final class DiscoveryProgress {
     lastNanos = startNanos;
   }
 
-  /** Reports the counts when the interval has passed since the last report, or when forced. */
+  /**
+   * Reports the counts when the interval has passed since the last report, or when forced; the
+   * forced report ends the browse phase and fixes the rate the summary quotes.
+   */
   public void browsed(int nodes, int variables, boolean force) {
     long now = System.nanoTime();
     if (!force && now - lastNanos < intervalNanos) {
@@ -46,6 +50,9 @@ public final class DiscoveryProgress {
     }
     lastNanos = now;
     double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
+    if (force) {
+      browseSeconds = seconds;
+    }
     out.println(String.format(Locale.ROOT, "discover: %d nodes browsed, %d variables, %.0f nodes/s",
         nodes, variables, nodes / seconds));
     out.flush();
@@ -54,10 +61,11 @@ public final class DiscoveryProgress {
   /** The final summary, with the limits hit and the draft's contents. */
   public void summary(DiscoveryResult r, DraftLineWriter.Draft draft) {
     double seconds = r.elapsed().toMillis() / 1000.0;
+    double browse = Double.isNaN(browseSeconds) ? Math.max(1e-3, seconds) : browseSeconds;
     out.println(String.format(Locale.ROOT,
-        "discover: done in %.1f s: %d nodes browsed (%.0f nodes/s), %d variables -> %d stations, %d equipment, "
-            + "%d tags, %d unit slots, %d variables not acquired",
-        seconds, r.nodesVisited(), r.nodesVisited() / Math.max(1e-3, seconds), r.variables().size(),
+        "discover: done in %.2f s: %d nodes browsed in %.2f s (%.0f nodes/s), %d variables -> %d stations, "
+            + "%d equipment, %d tags, %d unit slots, %d variables not acquired",
+        seconds, r.nodesVisited(), browse, r.nodesVisited() / browse, r.variables().size(),
         draft.stations(), draft.equipment(), draft.tags(), draft.units(), draft.skipped()));
     for (String limit : r.limitsHit()) {
       out.println("discover: LIMIT: " + limit);

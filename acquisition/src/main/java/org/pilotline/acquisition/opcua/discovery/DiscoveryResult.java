@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param maxDepth the depth limit in force (the start node's children are depth 1)
  * @param nodeLimitReached true when browsing stopped at the node limit: the draft is incomplete
  * @param depthLimitReached true when some node at the depth limit had children left unbrowsed
+ * @param browseNextCalls BrowseNext requests made for continuation points (a server that pages
+ *     its answers needs them; 0 when every answer came whole)
  * @param variables every Variable found, in browse order
  * @param warnings problems that did not stop the run (a node that could not be browsed, a
  *     property that could not be decoded), each naming the node
@@ -34,6 +36,7 @@ public record DiscoveryResult(
     int maxDepth,
     boolean nodeLimitReached,
     boolean depthLimitReached,
+    int browseNextCalls,
     List<DiscoveredVariable> variables,
     List<String> warnings) {
   public DiscoveryResult {

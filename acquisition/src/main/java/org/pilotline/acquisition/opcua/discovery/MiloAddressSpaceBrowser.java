@@ -27,6 +27,7 @@ import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.Stack;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExtensionObject;
@@ -44,12 +45,14 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.BrowseDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.BrowseNextResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.BrowseResponse;
 import org.eclipse.milo.opcua.stack.core.types.structured.BrowseResult;
 import org.eclipse.milo.opcua.stack.core.types.structured.EUInformation;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
+import org.eclipse.milo.opcua.stack.core.types.structured.ViewDescription;
 import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransport;
 import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransportConfig;
@@ -84,6 +87,7 @@ public final class MiloAddressSpaceBrowser {
   private int visited;
   private boolean nodeLimitReached;
   private boolean depthLimitReached;
+  private int browseNextCalls;
 
   private MiloAddressSpaceBrowser(DiscoveryOptions options, DiscoveryProgress progress) {
     this.options = options;
@@ -125,7 +129,7 @@ public final class MiloAddressSpaceBrowser {
       progress.phase("reading data types and engineering units of " + found.size() + " variables");
       List<DiscoveredVariable> variables = describe(found);
       return new DiscoveryResult(url, describe(), text(start), startedAt, Duration.ofNanos(System.nanoTime() - t0),
-          visited, options.maxNodes(), options.maxDepth(), nodeLimitReached, depthLimitReached, variables, warnings);
+          visited, options.maxNodes(), options.maxDepth(), nodeLimitReached, depthLimitReached, browseNextCalls, variables, warnings);
     } finally {
       disconnect();
     }
@@ -325,7 +329,14 @@ public final class MiloAddressSpaceBrowser {
           uint(NodeClass.Object.getValue() | NodeClass.Variable.getValue()),
           uint(BrowseResultMask.All.getValue())));
     }
-    List<BrowseResult> results = await(client.browseAsync(descriptions), "browse", batch.get(0).nodeId);
+    ViewDescription wholeSpace = new ViewDescription(NodeId.NULL_VALUE, DateTime.MIN_VALUE, uint(0));
+    BrowseResponse response = await(client.browseAsync(wholeSpace, uint(options.maxReferencesPerNode()),
+        descriptions), "browse", batch.get(0).nodeId);
+    List<BrowseResult> results = response.getResults() == null ? List.of() : List.of(response.getResults());
+    if (results.size() != batch.size()) {
+      throw new DiscoveryException("endpoint " + options.endpointUrl() + ": browse of " + batch.size()
+          + " nodes from " + text(batch.get(0).nodeId) + " returned " + results.size() + " results", null);
+    }
     List<List<ReferenceDescription>> out = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       NodeId node = batch.get(i).nodeId;
@@ -339,6 +350,7 @@ public final class MiloAddressSpaceBrowser {
       addAll(refs, r.getReferences());
       ByteString cp = r.getContinuationPoint();
       while (cp != null && cp.isNotNull() && cp.length() > 0) {
+        browseNextCalls++;
         BrowseNextResponse next = await(client.browseNextAsync(false, List.of(cp)), "browse next", node);
         BrowseResult nr = next.getResults() == null || next.getResults().length == 0 ? null : next.getResults()[0];
         if (nr == null || nr.getStatusCode() != null && nr.getStatusCode().isBad()) {

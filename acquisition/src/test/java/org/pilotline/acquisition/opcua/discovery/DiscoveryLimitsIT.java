@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -81,6 +82,23 @@ class DiscoveryLimitsIT {
     assertTrue(!found.isEmpty() && found.size() < all.size(), found.toString());
     // Variables found before the limit are still browsed for their EngineeringUnits.
     found.forEach((nodeId, unit) -> assertEquals(all.get(nodeId), unit, nodeId));
+  }
+
+  // A server that pages its Browse answers (here asked to, two references at a time) loses nothing:
+  // the rest comes through BrowseNext.
+  @Test
+  void continuationPointsAreFollowedWithBrowseNext() {
+    DiscoveryOptions whole = DiscoveryOptions.of(endpoint);
+    DiscoveryResult unpaged = MiloAddressSpaceBrowser.discover(whole, DiscoveryProgress.silent());
+    DiscoveryResult paged = MiloAddressSpaceBrowser.discover(whole.withMaxReferencesPerNode(2),
+        DiscoveryProgress.silent());
+
+    assertEquals(0, unpaged.browseNextCalls());
+    assertTrue(paged.browseNextCalls() > 10, "BrowseNext calls: " + paged.browseNextCalls());
+    assertEquals(line.tagRefs().count() + line.equipment().mapToLong(e -> e.units().size()).sum(),
+        unpaged.variables().size());
+    assertEquals(unpaged.variables(), paged.variables());
+    assertEquals(List.of(), paged.warnings());
   }
 
   @Test

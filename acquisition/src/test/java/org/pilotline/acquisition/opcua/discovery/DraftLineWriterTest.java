@@ -40,7 +40,7 @@ class DraftLineWriterTest {
 
   private static DiscoveryResult result(List<DiscoveredVariable> vars, boolean nodeLimit) {
     return new DiscoveryResult(URL, "None/None", "i=85", NOW, Duration.ofMillis(1234), 42, 100, 12, nodeLimit,
-        false, vars, List.of());
+        false, 0, vars, List.of());
   }
 
   private static Line load(DraftLineWriter.Draft draft) {
