@@ -1,11 +1,13 @@
 package org.pilotline.hmi;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.pilotline.acquisition.config.ApplicationConfig;
 import org.pilotline.acquisition.config.LineLoader;
 import org.pilotline.acquisition.line.ConfigException;
 import org.pilotline.acquisition.line.Line;
+import org.pilotline.acquisition.opcua.discovery.DiscoverCommand;
 import org.pilotline.acquisition.sim.SimulatorMain;
 import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>Usage: {@code Launcher [--config DIR]}. The directory holds {@code line.yaml} and
  * {@code application.yaml}; it defaults to the system property {@code pilotline.config.dir}, then
  * {@code ./config}. {@code Launcher sim [options]} runs the simulator alone (see
- * {@code docs/SIMULATOR.md}).
+ * {@code docs/SIMULATOR.md}). {@code Launcher discover opc.tcp://host:port/path [options]} browses
+ * an endpoint and writes a draft {@code line.yaml} (see {@code docs/OPERATIONS.md}).
  */
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -42,9 +45,20 @@ public final class Launcher {
     SimulatorMain.run(line, options);
   }
 
+  private static void runDiscovery(String[] args) {
+    // The draft may go to stdout: anything else written there (library logging) goes to stderr.
+    PrintStream draftOut = System.out;
+    System.setOut(System.err);
+    System.exit(DiscoverCommand.run(args, draftOut, System.err));
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("sim")) {
       runSimulator(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("discover")) {
+      runDiscovery(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     Path configDir = Path.of(System.getProperty("pilotline.config.dir", "config"));
@@ -52,7 +66,8 @@ public final class Launcher {
       if (args[i].equals("--config") && i + 1 < args.length) {
         configDir = Path.of(args[++i]);
       } else {
-        System.err.println("unknown argument: " + args[i] + "\nusage: Launcher [--config DIR] | Launcher sim [simulator options]");
+        System.err.println("unknown argument: " + args[i] + "\nusage: Launcher [--config DIR] | Launcher sim [simulator options]"
+            + " | Launcher discover opc.tcp://host:port/path [--out FILE] [--max-nodes N] [--start NODEID]");
         System.exit(2);
       }
     }
