@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Milo notices a lost connection (session inactive), a silent subscription (watchdog), a
  *       subscription the server dropped (Bad_Timeout) or one it could not transfer to a new
- *       session; each opens a {@link DataGap}.
+ *       session; the first of these signs opens one {@link DataGap} for the outage.
  *   <li>While the session is down, Milo reconnects by itself, reactivates the session and
  *       transfers the subscription when it can. Its back-off is fixed (up to 16 s), so this client
  *       also probes the endpoint with its own, shorter back-off ({@link #RECONNECT_INITIAL} doubling
