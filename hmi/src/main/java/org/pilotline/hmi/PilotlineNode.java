@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import org.pilotline.acquisition.store.CopyReadingWriter;
 import org.pilotline.acquisition.store.Database;
 import org.pilotline.acquisition.store.EmbeddedDatabase;
 import org.pilotline.acquisition.store.JdbcTagRegistry;
+import org.pilotline.acquisition.store.JdbcDataGapStore;
 import org.pilotline.acquisition.store.JdbcUnitStore;
 import org.pilotline.acquisition.store.ProcessWindowVerticle;
 import org.pilotline.acquisition.store.ReadingWriterVerticle;
@@ -120,9 +122,11 @@ public final class PilotlineNode implements AutoCloseable {
     await(vertx.deployVerticle(windows));
 
     List<Future<String>> deployments = new ArrayList<>();
+    JdbcDataGapStore gapStore = new JdbcDataGapStore(dataSource);
     for (Station s : line.stations()) {
       for (Equipment e : s.equipment()) {
-        MiloEquipmentClient client = new MiloEquipmentClient(e, s.id(), tagIds);
+        MiloEquipmentClient client =
+            new MiloEquipmentClient(e, s.id(), tagIds, Clock.systemUTC(), gapStore);
         clients.add(client);
         deployments.add(vertx.deployVerticle(client)
             .onFailure(err -> LOG.warn("equipment not connected: equipment={}, url={}, reason={}",

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,11 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
+import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
+import org.eclipse.milo.opcua.sdk.client.UaSession;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
@@ -36,6 +40,7 @@ import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransportCo
 import org.pilotline.acquisition.Addresses;
 import org.pilotline.acquisition.LocalCodecs;
 import org.pilotline.acquisition.line.CellEvent;
+import org.pilotline.acquisition.line.DataGap;
 import org.pilotline.acquisition.line.Equipment;
 import org.pilotline.acquisition.line.Reading;
 import org.pilotline.acquisition.line.ReadingBatch;
@@ -43,6 +48,7 @@ import org.pilotline.acquisition.line.Tag;
 import org.pilotline.acquisition.line.TagRef;
 import org.pilotline.acquisition.line.TagStatus;
 import org.pilotline.acquisition.line.UnitNode;
+import org.pilotline.acquisition.store.DataGapSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +62,27 @@ import org.slf4j.LoggerFactory;
  * cannot be monitored (unknown node, bad NodeId text, filter refused) fails alone.
  *
  * <p>Start fails when the endpoint cannot be reached, offers no endpoint matching the
- * equipment's security settings, or refuses the subscription. Reconnection after a successful
- * start is Milo's: it keeps the session alive and reconnects by itself; re-creating items after a
- * failed subscription transfer is not handled yet.
+ * equipment's security settings, or refuses the subscription.
+ *
+ * <p>After a successful start, outages are recovered, each on this client alone:
+ * <ul>
+ *   <li>Milo notices a lost connection (session inactive), a silent subscription (watchdog), a
+ *       subscription the server dropped (Bad_Timeout) or one it could not transfer to a new
+ *       session; the first of these signs opens one {@link DataGap} for the outage.
+ *   <li>While the session is down, Milo reconnects by itself, reactivates the session and
+ *       transfers the subscription when it can. Its back-off is fixed (up to 16 s), so this client
+ *       also probes the endpoint with its own, shorter back-off ({@link #RECONNECT_INITIAL} doubling
+ *       to {@link #RECONNECT_MAX}); when the endpoint answers, {@link #MILO_GRACE_MS} after the
+ *       outage began, and Milo's session is still not back, the client is replaced by a new one
+ *       with a new subscription.
+ *   <li>When the session is back but the subscription is not (transfer failed, server restarted,
+ *       watchdog, timeout), the subscription is created again with all monitored items, NodeIds
+ *       resolved again against the server's namespace table (a restarted server may number its
+ *       namespaces differently), and the unit slots forgotten: the first unit value after
+ *       recovery is reported with no previous unit.
+ *   <li>The gap is recorded through the {@link DataGapSink}, off Milo's and Vert.x's event threads,
+ *       once the first value newer than the last one before the outage arrives.
+ * </ul>
  */
 public final class MiloEquipmentClient extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MiloEquipmentClient.class);
@@ -71,15 +95,40 @@ public final class MiloEquipmentClient extends VerticleBase {
    * interval of 0 is no help, as servers may revise it to the publishing interval.
    */
   static final double UNIT_SAMPLING_MS = 50.0;
-  /** Each stop step (delete subscription, disconnect) gets this long before stop moves on. */
+  /** Each clean-up step (delete subscription, disconnect) gets this long before the caller moves on. */
   static final long STOP_STEP_TIMEOUT_MS = 3_000;
   static final String APPLICATION_URI = "urn:pilotline:acquisition";
+  /** First delay between reconnection probes. */
+  static final Duration RECONNECT_INITIAL = Duration.ofMillis(500);
+  /**
+   * Longest delay between reconnection probes: bounds the time from a server's return to its
+   * equipment's readings flowing again (plus {@link #MILO_GRACE_MS} and a connect).
+   */
+  static final Duration RECONNECT_MAX = Duration.ofSeconds(4);
+  /**
+   * How long after an outage begins Milo alone may recover it. Milo's first cycle (reconnect after
+   * 1 s, reactivate or create a session, transfer the subscription) fits in it, and its recovery
+   * is the better one: a reactivated session or a transferred subscription keeps the values the
+   * server queued meanwhile; a replaced client starts over. After it, an endpoint that answers
+   * gets a new client at once.
+   */
+  static final long MILO_GRACE_MS = 5_000;
+  /** A reconnection probe (GetEndpoints) that takes longer than this counts as failed. */
+  static final long PROBE_TIMEOUT_MS = 3_000;
 
   private final Equipment equipment;
   private final String stationId;
   private final Map<String, Integer> tagIds;
   private final Clock clock;
+  private final DataGapSink gapSink;
+  private final GapTracker gaps;
+  /** One per unit node, for the client's life: forgotten, not replaced, on every subscribe. */
+  private final Map<String, UnitSlot> slots = new LinkedHashMap<>();
+  private final ReconnectBackoff backoff =
+      new ReconnectBackoff(RECONNECT_INITIAL, RECONNECT_MAX, 0.2, ThreadLocalRandom.current());
 
+  private final LongAdder recoveries = new LongAdder();
+  private final LongAdder gapsDetected = new LongAdder();
   private final LongAdder notificationsReceived = new LongAdder();
   private final LongAdder readingsPublished = new LongAdder();
   private final LongAdder batchesPublished = new LongAdder();
@@ -90,6 +139,16 @@ public final class MiloEquipmentClient extends VerticleBase {
   private volatile OpcUaClient client;
   private volatile OpcUaSubscription subscription;
   private volatile boolean stopping;
+  /** The current client's session is active (Milo's session FSM says so). */
+  private volatile boolean sessionActive;
+  /** The current subscription is lost or suspect and must be created again. */
+  private volatile boolean resubscribeNeeded;
+  // The recovery loop's state; touched on this verticle's context only.
+  private boolean recovering;
+  private long recoveryTimer = -1;
+  private long outageStartNanos;
+  /** How the last outage was recovered; for logs and tests. */
+  private volatile String lastRecovery = "";
 
   /** What a monitored item stands for; kept as the item's user object. */
   private record TagBinding(String key, int tagId, String nodeIdText) {}
@@ -120,10 +179,24 @@ public final class MiloEquipmentClient extends VerticleBase {
    */
   public MiloEquipmentClient(
       Equipment equipment, String stationId, Map<String, Integer> tagIds, Clock clock) {
+    this(equipment, stationId, tagIds, clock, DataGapSink.NONE);
+  }
+
+  /**
+   * @param gapSink where outages are recorded ({@link DataGapSink#NONE}: logged only); called on
+   *     a worker thread
+   */
+  public MiloEquipmentClient(
+      Equipment equipment, String stationId, Map<String, Integer> tagIds, Clock clock, DataGapSink gapSink) {
     this.equipment = Objects.requireNonNull(equipment, "equipment");
     this.stationId = Objects.requireNonNull(stationId, "stationId");
     this.tagIds = Map.copyOf(tagIds);
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.gapSink = Objects.requireNonNull(gapSink, "gapSink");
+    this.gaps = new GapTracker(stationId, equipment.id());
+    for (UnitNode unit : equipment.units()) {
+      slots.put(unit.name(), new UnitSlot(stationId, equipment.id(), unit));
+    }
     List<String> missing = equipment.tags().stream()
         .map(t -> key(t))
         .filter(k -> !this.tagIds.containsKey(k))
@@ -154,6 +227,25 @@ public final class MiloEquipmentClient extends VerticleBase {
     return unitStatuses;
   }
 
+  /** Outages recovered since start (by Milo's transfer, a new subscription or a new client). */
+  public long recoveries() {
+    return recoveries.sum();
+  }
+
+  /**
+   * How the last outage was recovered: {@code sessionRecovered} (Milo kept or transferred the
+   * subscription), {@code resubscribed} (a new subscription on the same session) or {@code
+   * reconnected} (a new client); empty before the first.
+   */
+  String lastRecovery() {
+    return lastRecovery;
+  }
+
+  /** Data gaps closed since start (each handed to the {@link DataGapSink}). */
+  public long gapsDetected() {
+    return gapsDetected.sum();
+  }
+
   public Counters counters() {
     return new Counters(
         notificationsReceived.sum(), readingsPublished.sum(), batchesPublished.sum(), cellEventsPublished.sum());
@@ -168,6 +260,13 @@ public final class MiloEquipmentClient extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (recoveryTimer >= 0) {
+      vertx.cancelTimer(recoveryTimer);
+      recoveryTimer = -1;
+    }
+    if (gaps.open()) {
+      LOG.warn("stopped during an outage, its gap is not recorded: equipment={}", equipment.id());
+    }
     OpcUaSubscription sub = subscription;
     OpcUaClient c = client;
     Future<Void> deleted = sub == null
@@ -194,12 +293,17 @@ public final class MiloEquipmentClient extends VerticleBase {
           client = created;
           return Future.fromCompletionStage(created.connectAsync(), context)
               .recover(err -> Future.failedFuture(new IllegalStateException(
-                  "equipment " + equipment.id() + " at " + url + ": cannot connect: " + err.getMessage(), err)));
+                  "equipment " + equipment.id() + " at " + url + ": cannot connect: " + err.getMessage(), err)))
+              .map(c -> {
+                // Milo's onSessionActive comes on its executor, maybe later; connect means active.
+                sessionActive = true;
+                return created;
+              });
         })
-        .compose(c -> Future.fromCompletionStage(c.readNamespaceTableAsync(), context))
-        .compose(this::subscribe)
+        .compose(c -> Future.fromCompletionStage(c.readNamespaceTableAsync(), context)
+            .compose(namespaces -> subscribe(c, namespaces)))
         .recover(err -> {
-          LOG.warn("start failed: equipment={}, url={}, reason={}", equipment.id(), url, err.getMessage());
+          LOG.warn("connect failed: equipment={}, url={}, reason={}", equipment.id(), url, err.getMessage());
           // Milo keeps reconnecting a client whose connect failed; it must be told to stop.
           OpcUaClient c = client;
           client = null;
@@ -219,11 +323,34 @@ public final class MiloEquipmentClient extends VerticleBase {
         .setProductUri(APPLICATION_URI)
         .setSessionName(() -> "pilotline:" + stationId + "/" + equipment.id())
         .build();
-    return new OpcUaClient(config, new OpcTcpClientTransport(OpcTcpClientTransportConfig.newBuilder().build()));
+    OpcUaClient created =
+        new OpcUaClient(config, new OpcTcpClientTransport(OpcTcpClientTransportConfig.newBuilder().build()));
+    created.addSessionActivityListener(new SessionActivityListener() {
+      @Override
+      public void onSessionActive(UaSession session) {
+        if (client == created) {
+          sessionActive = true;
+          LOG.info("session active: equipment={}", equipment.id());
+          if (resubscribeNeeded && !stopping) {
+            // Milo's new session came after its failed transfer: no need to wait for the next attempt.
+            context.runOnContext(v -> beginRecovery(true));
+          }
+        }
+      }
+
+      @Override
+      public void onSessionInactive(UaSession session) {
+        // A replaced client's session going away is no news.
+        if (client == created && !stopping) {
+          sessionActive = false;
+          outage("sessionInactive", false);
+        }
+      }
+    });
+    return created;
   }
 
-  private Future<Void> subscribe(NamespaceTable namespaces) {
-    OpcUaClient c = client;
+  private Future<Void> subscribe(OpcUaClient c, NamespaceTable namespaces) {
     Map<String, TagStatus> statuses = new LinkedHashMap<>();
     Map<String, TagStatus> units = new LinkedHashMap<>();
     List<OpcUaMonitoredItem> items = new ArrayList<>();
@@ -243,7 +370,7 @@ public final class MiloEquipmentClient extends VerticleBase {
       NodeIdsText.Resolution resolution = NodeIdsText.resolve(unit.nodeId(), namespaces);
       if (resolution instanceof NodeIdsText.Resolved r) {
         units.put(unit.name(), pending(key));
-        items.add(unitItem(r, new UnitSlot(stationId, equipment.id(), unit)));
+        items.add(unitItem(r, slots.get(unit.name())));
       } else if (resolution instanceof NodeIdsText.Unresolved u) {
         units.put(unit.name(), failedUnit(key, unit, u.statusCode(), u.reason()));
       }
@@ -253,12 +380,16 @@ public final class MiloEquipmentClient extends VerticleBase {
     sub.setSubscriptionListener(new Listener());
     // create() and createMonitoredItems() are synchronous service calls: off the event loop.
     return context.executeBlocking(() -> {
+          // While away the slots may have changed any number of times: no previous unit is known.
+          slots.values().forEach(UnitSlot::forget);
           sub.create();
           sub.addMonitoredItems(items);
           return sub.createMonitoredItems();
         }, false)
         .map(results -> {
           subscription = sub;
+          resubscribeNeeded = false;
+          gaps.subscribed(clock.instant());
           for (MonitoredItemServiceOperationResult result : results) {
             record(result, statuses, units);
           }
@@ -376,7 +507,12 @@ public final class MiloEquipmentClient extends VerticleBase {
 
     @Override
     public void onWatchdogTimerElapsed(OpcUaSubscription sub) {
+      // No publish response for longer than the keep-alive promises: the silence no longer means
+      // "nothing changed". Milo advises a new subscription.
       LOG.warn("subscription watchdog elapsed: equipment={}", equipment.id());
+      if (sub == subscription) {
+        outage("watchdog", true);
+      }
     }
 
     @Override
@@ -388,13 +524,20 @@ public final class MiloEquipmentClient extends VerticleBase {
       } else {
         LOG.warn("subscription status changed: equipment={}, status={}", equipment.id(),
             DataValues.statusName(status.getValue()));
+        if (status.getValue() == StatusCodes.Bad_Timeout && sub == subscription) {
+          outage("subscriptionTimeout", true);
+        }
       }
     }
 
     @Override
     public void onTransferFailed(OpcUaSubscription sub, StatusCode status) {
+      // Milo has reset the subscription; a server that restarted knows neither session nor ids.
       LOG.warn("subscription transfer failed: equipment={}, status={}", equipment.id(),
           DataValues.statusName(status.getValue()));
+      if (sub == subscription) {
+        outage("transferFailed", true);
+      }
     }
   }
 
@@ -403,9 +546,11 @@ public final class MiloEquipmentClient extends VerticleBase {
     notificationsReceived.add(values.size());
     List<Reading> readings = new ArrayList<>(values.size());
     List<CellEvent> events = List.of();
+    List<Instant> sourceTimes = new ArrayList<>(values.size());
     for (int i = 0; i < values.size(); i++) {
       Object binding = items.get(i).getUserObject().orElse(null);
       DataValue value = values.get(i);
+      sourceTimes.add(DataValues.sourceTime(value, receivedAt));
       if (binding instanceof TagBinding t) {
         readings.add(DataValues.toReading(t.tagId(), value, receivedAt));
       } else if (binding instanceof UnitSlot slot) {
@@ -435,13 +580,203 @@ public final class MiloEquipmentClient extends VerticleBase {
       cellEventsPublished.increment();
       bus.publish(Addresses.CELL_EVENTS, event);
     }
+    gaps.values(sourceTimes).ifPresent(this::recordGap);
+  }
+
+  private void recordGap(DataGap gap) {
+    gapsDetected.increment();
+    LOG.warn("data gap: equipment={}, station={}, from={}, to={}, seconds={}, reason={}",
+        gap.equipmentId(), gap.stationId(), gap.from(), gap.to(),
+        Duration.between(gap.from(), gap.to()).toMillis() / 1000.0, gap.reason());
+    context.executeBlocking(() -> {
+          gapSink.record(gap);
+          return null;
+        }, false)
+        .onFailure(err -> LOG.error("data gap not recorded: equipment={}, from={}, to={}, reason={}",
+            gap.equipmentId(), gap.from(), gap.to(), err.toString()));
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  /**
+   * A sign of an outage, from any thread: opens a gap (once per outage) and starts the recovery
+   * loop if it is not running.
+   *
+   * @param subscriptionLost the subscription must be created again even if the session is fine
+   */
+  private void outage(String reason, boolean subscriptionLost) {
+    if (stopping) {
+      return;
+    }
+    if (subscriptionLost) {
+      resubscribeNeeded = true;
+    }
+    if (gaps.outage(reason, clock.instant())) {
+      LOG.warn("outage: equipment={}, url={}, reason={}", equipment.id(), equipment.endpointUrl(), reason);
+    }
+    context.runOnContext(v -> beginRecovery(subscriptionLost));
+  }
+
+  /**
+   * @param now attempt at once rather than after the first back-off delay: a lost subscription on
+   *     a live session is re-created without waiting
+   */
+  private void beginRecovery(boolean now) {
+    if (stopping) {
+      return;
+    }
+    if (recovering) {
+      // Only a waiting loop is hurried; a timer that already fired has its attempt under way.
+      if (now && sessionActive && recoveryTimer >= 0 && vertx.cancelTimer(recoveryTimer)) {
+        attempt();
+      }
+      return;
+    }
+    recovering = true;
+    outageStartNanos = System.nanoTime();
+    backoff.reset();
+    if (now && sessionActive) {
+      attempt();
+    } else {
+      scheduleAttempt(backoff.nextDelayMs());
+    }
+  }
+
+  private void scheduleAttempt(long delayMs) {
+    recoveryTimer = vertx.setTimer(delayMs, id -> attempt());
+  }
+
+  /** One step of the recovery loop, on the context; schedules the next one unless recovered. */
+  private void attempt() {
+    recoveryTimer = -1;
+    if (stopping) {
+      recovering = false;
+      return;
+    }
+    OpcUaClient c = client;
+    OpcUaSubscription sub = subscription;
+    if (c != null && sessionActive) {
+      if (!resubscribeNeeded && sub != null && sub.getSyncState() != OpcUaSubscription.SyncState.INITIAL) {
+        // Milo reactivated the session and the subscription survived (transferred or never lost).
+        recovered("sessionRecovered");
+        return;
+      }
+      resubscribe(c).onComplete(ar -> {
+        if (ar.succeeded()) {
+          recovered("resubscribed");
+        } else {
+          retry("resubscribe", ar.cause());
+        }
+      });
+      return;
+    }
+    probe().onComplete(ar -> {
+      if (stopping) {
+        recovering = false;
+        return;
+      }
+      if (ar.failed()) {
+        retry("probe", ar.cause());
+        return;
+      }
+      if (client != null && sessionActive) {
+        scheduleAttempt(1);
+        return;
+      }
+      long graceLeftMs = MILO_GRACE_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStartNanos);
+      if (graceLeftMs > 0) {
+        long delay = Math.min(backoff.nextDelayMs(), graceLeftMs);
+        LOG.info("endpoint answers, leaving the session to Milo: equipment={}, url={}, nextAttemptMs={}",
+            equipment.id(), equipment.endpointUrl(), delay);
+        scheduleAttempt(delay);
+        return;
+      }
+      replaceClient().onComplete(r -> {
+        if (r.succeeded()) {
+          recovered("reconnected");
+        } else {
+          retry("reconnect", r.cause());
+        }
+      });
+    });
+  }
+
+  private void recovered(String how) {
+    recovering = false;
+    lastRecovery = how;
+    backoff.reset();
+    recoveries.increment();
+    LOG.info("recovered: equipment={}, how={}, outageMs={}", equipment.id(), how,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStartNanos));
+  }
+
+  private void retry(String step, Throwable cause) {
+    long delay = backoff.nextDelayMs();
+    LOG.info("recovery step failed: equipment={}, step={}, nextAttemptMs={}, reason={}",
+        equipment.id(), step, delay, cause.getMessage());
+    scheduleAttempt(delay);
+  }
+
+  /** Does the endpoint answer? A GetEndpoints on a connection of its own, bounded. */
+  private Future<Void> probe() {
+    return Future.fromCompletionStage(DiscoveryClient.getEndpoints(equipment.endpointUrl()), context)
+        .timeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .mapEmpty();
+  }
+
+  /** A new subscription with all items on the same, active, client. */
+  private Future<Void> resubscribe(OpcUaClient c) {
+    OpcUaSubscription old = subscription;
+    subscription = null;
+    Future<Void> dropped = Future.succeededFuture();
+    if (old != null) {
+      old.setSubscriptionListener(null);
+      // After a failed transfer or a timeout Milo has reset it (INITIAL); after a watchdog it may
+      // still exist on the server and would keep sampling for nobody.
+      if (old.getSyncState() != OpcUaSubscription.SyncState.INITIAL) {
+        dropped = bounded(Future.fromCompletionStage(old.deleteAsync(), context), "deleteSubscription");
+      }
+    }
+    return dropped
+        .compose(v -> Future.fromCompletionStage(c.readNamespaceTableAsync(), context))
+        .compose(namespaces -> subscribe(c, namespaces));
+  }
+
+  /** Gives up on Milo's session: a new client, a new session, a new subscription. */
+  private Future<Void> replaceClient() {
+    OpcUaClient old = client;
+    OpcUaSubscription oldSub = subscription;
+    client = null;
+    subscription = null;
+    sessionActive = false;
+    if (oldSub != null) {
+      oldSub.setSubscriptionListener(null);
+    }
+    if (old != null) {
+      // Not awaited: closing a dead session may take until its timeouts; the new one need not wait.
+      old.disconnectAsync().whenComplete((c, err) -> {
+        if (err != null) {
+          LOG.debug("old client disconnect failed: equipment={}, reason={}", equipment.id(), err.toString());
+        }
+      });
+    }
+    LOG.info("replacing client: equipment={}, url={}", equipment.id(), equipment.endpointUrl());
+    return connectAndSubscribe().compose(v -> {
+      OpcUaClient created = client;
+      if (!stopping || created == null) {
+        return Future.succeededFuture();
+      }
+      // stop() ran while this client was connecting and could not see it.
+      client = null;
+      return bounded(Future.fromCompletionStage(created.disconnectAsync(), context), "disconnect");
+    });
   }
 
   private Future<Void> bounded(Future<?> step, String name) {
     return step.timeout(STOP_STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .recover(err -> {
-          LOG.warn("stop step failed: equipment={}, step={}, reason={}", equipment.id(), name, err.toString());
+          LOG.warn("step failed: equipment={}, step={}, reason={}", equipment.id(), name, err.toString());
           return Future.succeededFuture();
         });
   }

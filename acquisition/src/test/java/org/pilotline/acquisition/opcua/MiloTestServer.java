@@ -158,6 +158,15 @@ final class MiloTestServer implements AutoCloseable {
         new Variant(value), new StatusCode(statusCode), new DateTime(sourceTime), DateTime.now()));
   }
 
+  /**
+   * Closes every session on the server side, as a server does when it drops a client; with
+   * {@code deleteSubscriptions} false the subscriptions stay, waiting to be transferred.
+   */
+  void killSessions(boolean deleteSubscriptions) {
+    var sessions = server.getSessionManager();
+    sessions.getAllSessions().forEach(s -> sessions.killSession(s.getSessionId(), deleteSubscriptions));
+  }
+
   @Override
   public void close() throws Exception {
     try {

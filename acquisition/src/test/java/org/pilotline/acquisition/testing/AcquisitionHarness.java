@@ -2,6 +2,7 @@ package org.pilotline.acquisition.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import org.pilotline.acquisition.line.Station;
 import org.pilotline.acquisition.line.TagStatus;
 import org.pilotline.acquisition.opcua.MiloEquipmentClient;
 import org.pilotline.acquisition.store.CopyReadingWriter;
+import org.pilotline.acquisition.store.JdbcDataGapStore;
 import org.pilotline.acquisition.store.JdbcTagRegistry;
 import org.pilotline.acquisition.store.JdbcUnitStore;
 import org.pilotline.acquisition.store.ProcessWindowVerticle;
@@ -47,7 +49,8 @@ public final class AcquisitionHarness implements AutoCloseable {
     List<Future<String>> deployed = new ArrayList<>();
     for (Station s : line.stations()) {
       for (Equipment e : s.equipment()) {
-        MiloEquipmentClient c = new MiloEquipmentClient(e, s.id(), tagIds);
+        MiloEquipmentClient c =
+            new MiloEquipmentClient(e, s.id(), tagIds, Clock.systemUTC(), new JdbcDataGapStore(dataSource));
         clients.add(c);
         deployed.add(vertx.deployVerticle(c));
       }
