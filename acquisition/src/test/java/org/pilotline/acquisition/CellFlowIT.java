@@ -56,9 +56,10 @@ class CellFlowIT {
     schema = TestDatabase.createMigratedSchema("cellflow");
     line = TestLines.demoLineOnFreePort();
     Path truth = dir.resolve("ground-truth.csv");
-    // 10x real time with a 4 s takt: a cell every 0.4 s, and each unit stays on a node for
-    // several 100 ms simulator ticks, so that no change is too short to be sampled.
-    sim = SimulatorServer.create(line, SimulatorOptions.defaults().withSeed(5).withTimeScale(10)
+    // 5x real time with a 4 s takt: a cell every 0.8 s, so each unit stays on a node for eight
+    // 100 ms simulator ticks and sixteen 50 ms samples: no change is too short to be sampled,
+    // even on a loaded CI machine where a sampling pass may come late.
+    sim = SimulatorServer.create(line, SimulatorOptions.defaults().withSeed(5).withTimeScale(5)
         .withTaktSeconds(4).withCellsPerRoll(8).withGroundTruth(truth), writes);
     sim.startAsync().get();
     acquisition = AcquisitionHarness.start(schema.dataSource(), line);
