@@ -20,7 +20,7 @@ class AnomalyModelTest {
 
   private static Stream<Arguments> models() {
     BiFunction<double[][], List<String>, AnomalyModel> forest = (x, names) ->
-        IsolationForestModel.fit(x, names, new IsolationForestParams(200, 8, 256.0 / ROWS, 0, 42),
+        IsolationForestModel.fit(x, names, IsolationForestParams.extended(ROWS, D, 42),
             RATE);
     BiFunction<double[][], List<String>, AnomalyModel> pca = (x, names) ->
         PcaModel.fit(x, names, PcaParams.varianceRetained(0.9), RATE);
@@ -40,6 +40,7 @@ class AnomalyModelTest {
       for (int j = 0; j < D; j++) {
         AnomalyScore s = model.score(cells.typicalOutlier(j, 6, train));
         assertEquals("f" + j, s.topFeature(), kind + " on f" + j + ": " + s.contributions());
+        assertTrue(s.flagged(), kind + " on f" + j + ": " + s.score() + " <= " + s.threshold());
       }
     }
   }
@@ -85,6 +86,7 @@ class AnomalyModelTest {
     }
     System.out.printf("%s: %d of %d single-feature 5-sigma outliers flagged%n", kind, flagged,
         outlierScores.length);
+    assertTrue(flagged >= 0.9 * outlierScores.length, kind + ": flagged " + flagged);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -161,6 +163,18 @@ class AnomalyModelTest {
   void zeroDepthForestIsRefused() {
     // Smile would accept it and score everything 0.5 (CONVENTIONS.md).
     assertThrows(IllegalArgumentException.class, () -> new IsolationForestParams(100, 0, 0.5, 0, 1));
+  }
+
+  // Reproducible training matters for a model registry: same data and seed, same model.
+  @Test
+  void isolationForestWithTheSameSeedScoresTheSame() {
+    SyntheticCells cells = new SyntheticCells(D, 10);
+    double[][] train = cells.rows(ROWS);
+    double[] probe = cells.outlier(2, 3, train);
+    IsolationForestParams params = new IsolationForestParams(50, 8, 0.5, 0, 99);
+    AnomalyScore a = IsolationForestModel.fit(train, cells.names(), params, RATE).score(probe);
+    AnomalyScore b = IsolationForestModel.fit(train, cells.names(), params, RATE).score(probe);
+    assertEquals(a, b);
   }
 
   private static double median(double[] v) {

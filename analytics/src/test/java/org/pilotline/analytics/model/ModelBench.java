@@ -20,7 +20,7 @@ class ModelBench {
 
     long t0 = System.nanoTime();
     IsolationForestModel forest = IsolationForestModel.fit(x, cells.names(),
-        IsolationForestParams.classic(ROWS, 42), 0.01);
+        IsolationForestParams.extended(ROWS, D, 42), 0.01);
     long t1 = System.nanoTime();
     PcaModel pca = PcaModel.fit(x, cells.names(), PcaParams.varianceRetained(0.9), 0.01);
     long t2 = System.nanoTime();
@@ -33,7 +33,7 @@ class ModelBench {
       sink += pca.score(p).score();
     }
     long t4 = System.nanoTime();
-    System.out.printf("ModelBench %d x %d: IsolationForest(100 trees, psi 256, depth 8) fit %d ms "
+    System.out.printf("ModelBench %d x %d: IsolationForest(100 trees, psi 256, depth 8, ext 11) fit %d ms "
             + "(incl. scoring the training set for the threshold); PCA(%d comps) fit %d ms%n",
         ROWS, D, (t1 - t0) / 1_000_000, pca.components(), (t2 - t1) / 1_000_000);
     System.out.printf("ModelBench scoring with contributions, one thread: IsolationForest %.0f "
