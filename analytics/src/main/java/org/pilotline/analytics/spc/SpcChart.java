@@ -49,6 +49,8 @@ public final class SpcChart {
    * @param time the value's time, or null
    * @param value a finite value
    * @return the violations this value completes, in rule order; empty if none
+   * @throws IllegalArgumentException for NaN or an infinity: readings without a value (Bad
+   *     quality, null) are the caller's to skip, so that a gap never breaks or fakes a run
    */
   public List<Violation> add(Instant time, double value) {
     SpcPoint p = new SpcPoint(count, time, value);
