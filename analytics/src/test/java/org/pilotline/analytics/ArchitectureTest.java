@@ -1,5 +1,6 @@
 package org.pilotline.analytics;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -28,6 +29,22 @@ class ArchitectureTest {
   @Test
   void analyticsNeverReachesIntoTheHmi() {
     noClasses().should().dependOnClassesThat().resideInAPackage("org.pilotline.hmi..")
+        .check(classes);
+  }
+
+  // SPC is pure logic on numbers: it must stay usable from any adapter and testable without one.
+  @Test
+  void spcDependsOnlyOnTheJdk() {
+    classes().that().resideInAPackage("org.pilotline.analytics.spc..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.pilotline.analytics.spc..")
+        .check(classes);
+  }
+
+  // Model records (what the registry stores) stay JDK-only; only the model classes touch Smile.
+  @Test
+  void modelRecordsDependOnlyOnTheJdk() {
+    classes().that().resideInAPackage("org.pilotline.analytics.model..").and().areRecords()
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.pilotline.analytics.model..")
         .check(classes);
   }
 }
