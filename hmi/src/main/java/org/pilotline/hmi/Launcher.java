@@ -8,6 +8,7 @@ import org.pilotline.acquisition.config.LineLoader;
 import org.pilotline.acquisition.line.ConfigException;
 import org.pilotline.acquisition.line.Line;
 import org.pilotline.acquisition.opcua.discovery.DiscoverCommand;
+import org.pilotline.acquisition.opcua.security.PkiCommand;
 import org.pilotline.acquisition.sim.SimulatorMain;
 import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code application.yaml}; it defaults to the system property {@code pilotline.config.dir}, then
  * {@code ./config}. {@code Launcher sim [options]} runs the simulator alone (see
  * {@code docs/SIMULATOR.md}). {@code Launcher discover opc.tcp://host:port/path [options]} browses
- * an endpoint and writes a draft {@code line.yaml} (see {@code docs/OPERATIONS.md}).
+ * an endpoint and writes a draft {@code line.yaml} (see {@code docs/OPERATIONS.md}). {@code Launcher pki
+ * list|trust <thumbprint-prefix> [--dir DIR]} shows and trusts server certificates.
  */
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -57,6 +59,10 @@ public final class Launcher {
       runSimulator(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("pki")) {
+      System.exit(PkiCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     if (args.length > 0 && args[0].equals("discover")) {
       runDiscovery(Arrays.copyOfRange(args, 1, args.length));
       return;
@@ -67,7 +73,8 @@ public final class Launcher {
         configDir = Path.of(args[++i]);
       } else {
         System.err.println("unknown argument: " + args[i] + "\nusage: Launcher [--config DIR] | Launcher sim [simulator options]"
-            + " | Launcher discover opc.tcp://host:port/path [--out FILE] [--max-nodes N] [--start NODEID]");
+            + " | Launcher discover opc.tcp://host:port/path [--out FILE] [--max-nodes N] [--start NODEID]"
+            + " | Launcher pki list [--dir DIR] | Launcher pki trust <thumbprint-prefix> [--dir DIR]");
         System.exit(2);
       }
     }

@@ -126,7 +126,7 @@ public final class PilotlineNode implements AutoCloseable {
     for (Station s : line.stations()) {
       for (Equipment e : s.equipment()) {
         MiloEquipmentClient client =
-            new MiloEquipmentClient(e, s.id(), tagIds, Clock.systemUTC(), gapStore);
+            new MiloEquipmentClient(e, s.id(), tagIds, Clock.systemUTC(), gapStore, config.opcua().pkiDir());
         clients.add(client);
         deployments.add(vertx.deployVerticle(client)
             .onFailure(err -> LOG.warn("equipment not connected: equipment={}, url={}, reason={}",

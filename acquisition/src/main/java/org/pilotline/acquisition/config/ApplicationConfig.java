@@ -36,7 +36,7 @@ import org.pilotline.acquisition.sim.FaultSpec;
  * not an integer: "abc"}. The database password is never in the file: see {@link
  * Database#password()}.
  */
-public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simulator simulator) {
+public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simulator simulator, Opcua opcua) {
   /** The environment variable that holds the database password, if no password file is used. */
   public static final String PASSWORD_ENV = "PILOTLINE_DATABASE_PASSWORD";
 
@@ -49,6 +49,7 @@ public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simul
     keys.put("hmi", List.of("host", "port"));
     keys.put("simulator",
         List.of("enabled", "seed", "timeScale", "taktSeconds", "groundTruthFile", "faults"));
+    keys.put("opcua", List.of("pkiDir"));
     return keys;
   }
 
@@ -61,6 +62,19 @@ public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simul
     Objects.requireNonNull(writer, "writer");
     Objects.requireNonNull(hmi, "hmi");
     Objects.requireNonNull(simulator, "simulator");
+    Objects.requireNonNull(opcua, "opcua");
+  }
+
+  /**
+   * The OPC UA client's settings.
+   *
+   * @param pkiDir the PKI folder: the application certificate, trusted and rejected server
+   *     certificates (see docs/OPERATIONS.md)
+   */
+  public record Opcua(Path pkiDir) {
+    public Opcua {
+      Objects.requireNonNull(pkiDir, "pkiDir");
+    }
   }
 
   /**
@@ -335,6 +349,14 @@ public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simul
         }
       }
 
+      Source pkiSource = source("opcua.pkiDir");
+      Path pkiDir = path(pkiSource, Path.of("data", "pki"));
+      if (pkiDir == null) {
+        fault(pkiSource, "must not be empty");
+      } else if (Files.exists(pkiDir) && !Files.isDirectory(pkiDir)) {
+        fault(pkiSource, "not a directory: " + quote(pkiDir));
+      }
+
       if (r.errorCount() > before) {
         return null;
       }
@@ -342,7 +364,8 @@ public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simul
           new Database(urlText, user, passwordFile, schema, dataDir, poolSize),
           new Writer(batchRows, flushMs, queueCapacity),
           new Hmi(host, port),
-          new Simulator(enabled, seed, timeScale, taktSeconds, groundTruth, faults));
+          new Simulator(enabled, seed, timeScale, taktSeconds, groundTruth, faults),
+          new Opcua(pkiDir));
     }
 
     private Source source(String path) {

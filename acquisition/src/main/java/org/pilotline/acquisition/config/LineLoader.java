@@ -24,6 +24,7 @@ import org.pilotline.acquisition.line.Line;
 import org.pilotline.acquisition.line.Station;
 import org.pilotline.acquisition.line.Equipment;
 import org.pilotline.acquisition.line.EndpointSecurity;
+import org.pilotline.acquisition.line.UserIdentity;
 import org.pilotline.acquisition.line.Tag;
 import org.pilotline.acquisition.line.SpecLimits;
 import org.pilotline.acquisition.line.UnitNode;
@@ -53,7 +54,12 @@ public final class LineLoader {
   private static final List<String> STATION_KEYS = List.of("id", "name", "equipment");
   private static final List<String> EQUIPMENT_KEYS =
       List.of("id", "endpointUrl", "security", "publishingIntervalMs", "tags", "units");
-  private static final List<String> SECURITY_KEYS = List.of("policy", "mode");
+  private static final List<String> SECURITY_KEYS = List.of("policy", "mode", "identity");
+  private static final List<String> IDENTITY_TYPES = List.of("anonymous", "userName", "x509");
+  private static final List<String> IDENTITY_KEYS =
+      List.of("type", "userName", "passwordFile", "passwordEnv", "certificateFile", "privateKeyFile");
+  // POSIX portable environment variable names.
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final List<String> TAG_KEYS =
       List.of("name", "nodeId", "unit", "samplingMs", "queueSize", "deadband", "spec", "slot");
   private static final List<String> SPEC_KEYS = List.of("lsl", "usl", "target");
@@ -320,10 +326,12 @@ public final class LineLoader {
       if (map == null) {
         return null;
       }
-      r.allowOnly(map, path, SECURITY_KEYS);
+      rejectPassword(map, path);
+      r.allowOnly(withoutPassword(map), path, SECURITY_KEYS);
       String policy = oneOf(map.get("policy"), child(path, "policy"), SECURITY_POLICIES, "None");
       String mode = oneOf(map.get("mode"), child(path, "mode"), SECURITY_MODES, "None");
-      if (policy == null || mode == null) {
+      UserIdentity identity = identity(map.get("identity"), child(path, "identity"));
+      if (policy == null || mode == null || identity == null) {
         return null;
       }
       if (policy.equals("None") != mode.equals("None")) {
@@ -331,7 +339,112 @@ public final class LineLoader {
             + "; policy None goes with mode None only, and mode None with policy None only");
         return null;
       }
-      return new EndpointSecurity(policy, mode);
+      return new EndpointSecurity(policy, mode, identity);
+    }
+
+    private UserIdentity identity(Object node, String path) {
+      if (node == null) {
+        return UserIdentity.ANONYMOUS;
+      }
+      Map<String, Object> map = r.mapping(node, path);
+      if (map == null) {
+        return null;
+      }
+      boolean clearPassword = rejectPassword(map, path);
+      r.allowOnly(withoutPassword(map), path, IDENTITY_KEYS);
+      String type = oneOf(r.required(map, "type", path), child(path, "type"), IDENTITY_TYPES, null);
+      if (type == null) {
+        return null;
+      }
+      List<String> allowed = switch (type) {
+        case "userName" -> List.of("type", "userName", "passwordFile", "passwordEnv");
+        case "x509" -> List.of("type", "certificateFile", "privateKeyFile");
+        default -> List.of("type");
+      };
+      boolean fits = true;
+      for (String key : map.keySet()) {
+        if (IDENTITY_KEYS.contains(key) && !allowed.contains(key)) {
+          r.error(child(path, key), "does not belong to identity type " + quote(type) + "; it takes "
+              + String.join(", ", allowed));
+          fits = false;
+        }
+      }
+      switch (type) {
+        case "userName" -> {
+          String user = r.string(r.required(map, "userName", path), child(path, "userName"));
+          Object file = map.get("passwordFile");
+          Object env = map.get("passwordEnv");
+          if ((file == null) == (env == null)) {
+            if (clearPassword && file == null) {
+              return null; // already told where the password goes
+            }
+            r.error(path, "give exactly one of passwordFile (a file holding the password) and passwordEnv"
+                + " (the name of an environment variable holding it)");
+            return null;
+          }
+          Path passwordFile = file == null ? null : path(file, child(path, "passwordFile"));
+          String passwordEnv = env == null ? null : r.string(env, child(path, "passwordEnv"));
+          if (passwordEnv != null && !ENV_NAME.matcher(passwordEnv).matches()) {
+            r.error(child(path, "passwordEnv"), "not an environment variable name: " + quote(passwordEnv));
+            return null;
+          }
+          if (user == null || user.isEmpty() || (passwordFile == null && passwordEnv == null) || !fits) {
+            if (user != null && user.isEmpty()) {
+              r.error(child(path, "userName"), "must not be empty");
+            }
+            return null;
+          }
+          return new UserIdentity.UserName(user, passwordFile, passwordEnv);
+        }
+        case "x509" -> {
+          Path cert = path(r.required(map, "certificateFile", path), child(path, "certificateFile"));
+          Path key = path(r.required(map, "privateKeyFile", path), child(path, "privateKeyFile"));
+          return cert == null || key == null || !fits ? null : new UserIdentity.X509(cert, key);
+        }
+        default -> {
+          return fits ? UserIdentity.ANONYMOUS : null;
+        }
+      }
+    }
+
+    private Path path(Object value, String path) {
+      if (value == null) {
+        return null;
+      }
+      String text = r.string(value, path);
+      if (text == null) {
+        return null;
+      }
+      if (text.isBlank()) {
+        r.error(path, "must not be empty");
+        return null;
+      }
+      try {
+        return Path.of(text);
+      } catch (java.nio.file.InvalidPathException e) {
+        r.error(path, "not a file path: " + quote(text));
+        return null;
+      }
+    }
+
+    /** A password in line.yaml would be readable by everyone who can read the line's layout. */
+    private boolean rejectPassword(Map<String, Object> map, String path) {
+      boolean present = map.containsKey("password");
+      if (present) {
+        r.error(child(path, "password"), "a password is never written in line.yaml: put it in a file readable"
+            + " by pilotline only and name it with identity.passwordFile, or name an environment variable"
+            + " holding it with identity.passwordEnv");
+      }
+      return present;
+    }
+
+    private static Map<String, Object> withoutPassword(Map<String, Object> map) {
+      if (!map.containsKey("password")) {
+        return map;
+      }
+      Map<String, Object> copy = new java.util.LinkedHashMap<>(map);
+      copy.remove("password");
+      return copy;
     }
 
     private Tag tag(Object node, String path, double publishing, Map<String, String> tagNames,

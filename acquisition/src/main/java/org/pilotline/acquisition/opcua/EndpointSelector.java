@@ -21,8 +21,9 @@ import org.pilotline.acquisition.line.EndpointSecurity;
  * Picks, from the endpoints a server offers, the one an equipment's configuration asks for.
  *
  * <p>An endpoint matches when its SecurityPolicy and MessageSecurityMode equal the configured ones,
- * it speaks opc.tcp binary, and it accepts the user token this client presents (anonymous, until
- * user identities are configurable). Among matches the highest securityLevel wins.
+ * it speaks opc.tcp binary, and it accepts the kind of user token the configured identity
+ * presents (Anonymous, UserName or Certificate). Among matches the highest securityLevel wins.
+ * There is no fallback to another policy or mode.
  */
 final class EndpointSelector {
   private EndpointSelector() {}
@@ -44,18 +45,19 @@ final class EndpointSelector {
         "equipment " + equipment.id() + " at " + equipment.endpointUrl()
             + ": unknown security mode \"" + wanted.mode() + "\"; known: None, Sign, SignAndEncrypt"));
 
+    UserTokenType tokenType = UserTokenType.valueOf(wanted.identity().tokenType());
     EndpointDescription chosen = offered.stream()
         .filter(e -> policy.getUri().equals(e.getSecurityPolicyUri()))
         .filter(e -> mode == e.getSecurityMode())
         .filter(e -> Stack.TCP_UASC_UABINARY_TRANSPORT_URI.equals(e.getTransportProfileUri())
             || e.getTransportProfileUri() == null
             || e.getTransportProfileUri().isEmpty())
-        .filter(EndpointSelector::acceptsAnonymous)
+        .filter(e -> accepts(e, tokenType))
         .max(Comparator.comparingInt(e -> e.getSecurityLevel() == null ? 0 : e.getSecurityLevel().intValue()))
         .orElseThrow(() -> new IllegalStateException(
             "equipment " + equipment.id() + " at " + equipment.endpointUrl()
                 + ": no endpoint offers " + wanted.policy() + "/" + wanted.mode()
-                + " with anonymous login; the server offers " + describe(offered)));
+                + " with " + wanted.identity().tokenType() + " login; the server offers " + describe(offered)));
 
     String host = EndpointUtil.getHost(equipment.endpointUrl());
     int port = EndpointUtil.getPort(equipment.endpointUrl());
@@ -78,8 +80,8 @@ final class EndpointSelector {
         .map(Enum::name).distinct().collect(Collectors.joining(", "));
   }
 
-  private static boolean acceptsAnonymous(EndpointDescription e) {
-    return tokens(e).anyMatch(t -> t.getTokenType() == UserTokenType.Anonymous);
+  private static boolean accepts(EndpointDescription e, UserTokenType type) {
+    return tokens(e).anyMatch(t -> t.getTokenType() == type);
   }
 
   private static Stream<UserTokenPolicy> tokens(EndpointDescription e) {

@@ -18,6 +18,9 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
@@ -48,6 +51,13 @@ import org.pilotline.acquisition.line.Tag;
 import org.pilotline.acquisition.line.TagRef;
 import org.pilotline.acquisition.line.TagStatus;
 import org.pilotline.acquisition.line.UnitNode;
+import org.pilotline.acquisition.opcua.security.Pki;
+import org.pilotline.acquisition.opcua.security.Secrets;
+import org.pilotline.acquisition.line.UserIdentity;
+import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
+import org.eclipse.milo.opcua.sdk.client.identity.IdentityProvider;
+import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
+import org.eclipse.milo.opcua.sdk.client.identity.X509IdentityProvider;
 import org.pilotline.acquisition.store.DataGapSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +107,9 @@ public final class MiloEquipmentClient extends VerticleBase {
   static final double UNIT_SAMPLING_MS = 50.0;
   /** Each clean-up step (delete subscription, disconnect) gets this long before the caller moves on. */
   static final long STOP_STEP_TIMEOUT_MS = 3_000;
-  static final String APPLICATION_URI = "urn:pilotline:acquisition";
+  public static final String APPLICATION_URI = "urn:pilotline:acquisition";
+
+  private final Path pkiDir;
   /** First delay between reconnection probes. */
   static final Duration RECONNECT_INITIAL = Duration.ofMillis(500);
   /**
@@ -188,6 +200,16 @@ public final class MiloEquipmentClient extends VerticleBase {
    */
   public MiloEquipmentClient(
       Equipment equipment, String stationId, Map<String, Integer> tagIds, Clock clock, DataGapSink gapSink) {
+    this(equipment, stationId, tagIds, clock, gapSink, Pki.DEFAULT_DIR);
+  }
+
+  /**
+   * @param pkiDir the PKI folder (application certificate, trusted and rejected server
+   *     certificates); opened, and the certificate created, only for a secure endpoint
+   */
+  public MiloEquipmentClient(Equipment equipment, String stationId, Map<String, Integer> tagIds,
+      Clock clock, DataGapSink gapSink, Path pkiDir) {
+    this.pkiDir = Objects.requireNonNull(pkiDir, "pkiDir");
     this.equipment = Objects.requireNonNull(equipment, "equipment");
     this.stationId = Objects.requireNonNull(stationId, "stationId");
     this.tagIds = Map.copyOf(tagIds);
@@ -288,8 +310,9 @@ public final class MiloEquipmentClient extends VerticleBase {
         .recover(err -> Future.failedFuture(new IllegalStateException(
             "equipment " + equipment.id() + " at " + url + ": cannot get endpoints: " + err.getMessage(), err)))
         .map(endpoints -> EndpointSelector.select(equipment, endpoints))
-        .compose(endpoint -> {
-          OpcUaClient created = createClient(endpoint);
+        // Reading the PKI folder, and creating the certificate on first start, is blocking work.
+        .compose(endpoint -> context.executeBlocking(() -> createClient(endpoint)))
+        .compose(created -> {
           client = created;
           return Future.fromCompletionStage(created.connectAsync(), context)
               .recover(err -> Future.failedFuture(new IllegalStateException(
@@ -315,14 +338,23 @@ public final class MiloEquipmentClient extends VerticleBase {
   }
 
   private OpcUaClient createClient(EndpointDescription endpoint) {
-    // Certificates, trust lists and user identities plug in here when security is configured.
-    OpcUaClientConfig config = OpcUaClientConfig.builder()
+    var builder = OpcUaClientConfig.builder()
         .setEndpoint(endpoint)
         .setApplicationName(LocalizedText.english("pilotline acquisition"))
         .setApplicationUri(APPLICATION_URI)
         .setProductUri(APPLICATION_URI)
-        .setSessionName(() -> "pilotline:" + stationId + "/" + equipment.id())
-        .build();
+        .setSessionName(() -> "pilotline:" + stationId + "/" + equipment.id());
+    if (!SecurityPolicy.None.getUri().equals(endpoint.getSecurityPolicyUri())) {
+      // Opened per client: a certificate trusted with "pki trust" counts at the next attempt.
+      Pki pki = Pki.open(pkiDir);
+      Pki.ApplicationIdentity own = pki.applicationIdentity(APPLICATION_URI);
+      builder.setKeyPair(own.keyPair())
+          .setCertificate(own.certificate())
+          .setCertificateChain(new X509Certificate[] {own.certificate()})
+          .setCertificateValidator(pki.serverCertificateValidator(equipment.id()));
+    }
+    builder.setIdentityProvider(identityProvider(equipment.security().identity()));
+    OpcUaClientConfig config = builder.build();
     OpcUaClient created =
         new OpcUaClient(config, new OpcTcpClientTransport(OpcTcpClientTransportConfig.newBuilder().build()));
     created.addSessionActivityListener(new SessionActivityListener() {
@@ -348,6 +380,23 @@ public final class MiloEquipmentClient extends VerticleBase {
       }
     });
     return created;
+  }
+
+  /** Reads the secret now, so that a changed password file counts at the next connection. */
+  private IdentityProvider identityProvider(UserIdentity identity) {
+    String where = "equipment " + equipment.id() + " at " + equipment.endpointUrl() + ": ";
+    if (identity instanceof UserIdentity.UserName u) {
+      return new UsernameProvider(u.userName(), Secrets.password(u, where));
+    }
+    if (identity instanceof UserIdentity.X509 x) {
+      try {
+        return new X509IdentityProvider(Pki.readCertificateFile(x.certificateFile()),
+            Pki.readPrivateKeyFile(x.privateKeyFile()));
+      } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(where + "X.509 identity " + x.certificateFile() + ": " + e.getMessage(), e);
+      }
+    }
+    return AnonymousProvider.INSTANCE;
   }
 
   private Future<Void> subscribe(OpcUaClient c, NamespaceTable namespaces) {

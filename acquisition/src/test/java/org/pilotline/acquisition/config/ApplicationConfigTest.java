@@ -59,6 +59,7 @@ class ApplicationConfigTest {
       assertEquals(new ApplicationConfig.Hmi("127.0.0.1", 8080), config.hmi());
       assertEquals(new ApplicationConfig.Simulator(true, 42, 1.0, 6.0,
           Path.of("data/ground-truth.csv"), List.of()), config.simulator());
+      assertEquals(new ApplicationConfig.Opcua(Path.of("data/pki")), config.opcua());
     }
 
     // The file documents the defaults; the two must not drift apart.
@@ -138,7 +139,8 @@ class ApplicationConfigTest {
         "PILOTLINE_HMI_PORT            | 70000  | hmi.port            | must be in 0..65535: \"70000\"",
         "PILOTLINE_SIMULATOR_ENABLED   | yes    | simulator.enabled   | not true or false: \"yes\"",
         "PILOTLINE_SIMULATOR_TIME_SCALE| 0      | simulator.timeScale | must be a number > 0: \"0\"",
-        "PILOTLINE_DATABASE_SCHEMA     | a;drop | database.schema     | not a plain lower-case SQL identifier"})
+        "PILOTLINE_DATABASE_SCHEMA     | a;drop | database.schema     | not a plain lower-case SQL identifier",
+        "PILOTLINE_OPCUA_PKI_DIR       | pom.xml | opcua.pkiDir       | not a directory: \"pom.xml\""})
     void invalidEnvironmentOverrideNamesTheVariable(String variable, String value, String path, String fault) {
       ConfigException e = failure("", Map.of(variable, value), NONE);
 

@@ -24,6 +24,7 @@ import org.pilotline.acquisition.line.Line;
 import org.pilotline.acquisition.line.Station;
 import org.pilotline.acquisition.line.Equipment;
 import org.pilotline.acquisition.line.EndpointSecurity;
+import org.pilotline.acquisition.line.UserIdentity;
 import org.pilotline.acquisition.line.Tag;
 import org.pilotline.acquisition.line.SpecLimits;
 import org.pilotline.acquisition.line.UnitNode;
@@ -261,6 +262,28 @@ class LineLoaderTest {
         Arguments.of("unknown security policy",
             edit("policy: Basic256Sha256", "policy: Basic128Rsa15"),
             "stations[1].equipment[0].security.policy", "must be one of None, Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss: \"Basic128Rsa15\""),
+        Arguments.of("password in clear",
+            edit("mode: SignAndEncrypt}", "mode: SignAndEncrypt, identity: {type: userName, userName: op, password: x}}"),
+            "stations[1].equipment[0].security.identity.password", "a password is never written in line.yaml"),
+        Arguments.of("user name without a password source",
+            edit("mode: SignAndEncrypt}", "mode: SignAndEncrypt, identity: {type: userName, userName: op}}"),
+            "stations[1].equipment[0].security.identity", "give exactly one of passwordFile"),
+        Arguments.of("user name with two password sources",
+            edit("mode: SignAndEncrypt}",
+                "mode: SignAndEncrypt, identity: {type: userName, userName: op, passwordFile: p, passwordEnv: P}}"),
+            "stations[1].equipment[0].security.identity", "give exactly one of passwordFile"),
+        Arguments.of("password variable that is not a name",
+            edit("mode: SignAndEncrypt}", "mode: SignAndEncrypt, identity: {type: userName, userName: op, passwordEnv: \"$PW\"}}"),
+            "stations[1].equipment[0].security.identity.passwordEnv", "not an environment variable name: \"$PW\""),
+        Arguments.of("unknown identity type",
+            edit("mode: SignAndEncrypt}", "mode: SignAndEncrypt, identity: {type: kerberos}}"),
+            "stations[1].equipment[0].security.identity.type", "must be one of anonymous, userName, x509: \"kerberos\""),
+        Arguments.of("x509 without its key",
+            edit("mode: SignAndEncrypt}", "mode: SignAndEncrypt, identity: {type: x509, certificateFile: op.der}}"),
+            "stations[1].equipment[0].security.identity.privateKeyFile", "missing required key"),
+        Arguments.of("key of another identity type",
+            edit("mode: SignAndEncrypt}", "mode: SignAndEncrypt, identity: {type: anonymous, userName: op}}"),
+            "stations[1].equipment[0].security.identity.userName", "does not belong to identity type \"anonymous\""),
         Arguments.of("unknown unit kind",
             edit("kind: cell", "kind: module"),
             "stations[1].equipment[0].units[0].kind", "must be one of lot, roll, cell: \"module\""),
@@ -404,6 +427,34 @@ class LineLoaderTest {
         "opc.https://127.0.0.1:443", "opc.tcp://:4840", "opc.tcp://a b:4840", "127.0.0.1:4840"})
     void rejectsOthers(String url) {
       assertTrue(LineLoader.endpointFault(url) != null, url);
+    }
+  }
+
+  @Nested
+  class Identities {
+    private EndpointSecurity securityOf(String identity) {
+      Line line = LineLoader.parse(edit("mode: SignAndEncrypt}", "mode: SignAndEncrypt, identity: " + identity + "}"), FILE);
+      return line.station("formation").orElseThrow().equipment().get(0).security();
+    }
+
+    @Test
+    void identityDefaultsToAnonymous() {
+      Line line = LineLoader.parse(VALID, FILE);
+      assertEquals(UserIdentity.ANONYMOUS, line.station("formation").orElseThrow().equipment().get(0).security().identity());
+    }
+
+    @Test
+    void userNameTakesItsPasswordFromAFileOrAnEnvironmentVariable() {
+      assertEquals(new UserIdentity.UserName("operator", Path.of("/etc/pilotline/coater.password"), null),
+          securityOf("{type: userName, userName: operator, passwordFile: /etc/pilotline/coater.password}").identity());
+      assertEquals(new UserIdentity.UserName("operator", null, "PILOTLINE_CYCLER_PASSWORD"),
+          securityOf("{type: userName, userName: operator, passwordEnv: PILOTLINE_CYCLER_PASSWORD}").identity());
+    }
+
+    @Test
+    void x509NamesCertificateAndKeyFiles() {
+      assertEquals(new UserIdentity.X509(Path.of("pki/user/op.der"), Path.of("pki/user/op.key")),
+          securityOf("{type: x509, certificateFile: pki/user/op.der, privateKeyFile: pki/user/op.key}").identity());
     }
   }
 }

@@ -15,6 +15,7 @@ import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.junit.jupiter.api.Test;
 import org.pilotline.acquisition.line.EndpointSecurity;
+import org.pilotline.acquisition.line.UserIdentity;
 import org.pilotline.acquisition.line.Equipment;
 
 class EndpointSelectorTest {
@@ -41,6 +42,18 @@ class EndpointSelectorTest {
   }
 
   @Test
+  void selectsOnlyAnEndpointThatAcceptsTheConfiguredUserTokenAndPolicyAndModeExactly() {
+    EndpointSecurity wanted = new EndpointSecurity("Aes256_Sha256_RsaPss", "SignAndEncrypt",
+        new UserIdentity.UserName("op", null, "PW"));
+    EndpointDescription selected = EndpointSelector.select(coater(wanted), List.of(
+        endpoint(SecurityPolicy.Aes256_Sha256_RsaPss, MessageSecurityMode.SignAndEncrypt, 90, ANONYMOUS),
+        endpoint(SecurityPolicy.Aes256_Sha256_RsaPss, MessageSecurityMode.Sign, 80, USERNAME),
+        endpoint(SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt, 70, USERNAME),
+        endpoint(SecurityPolicy.Aes256_Sha256_RsaPss, MessageSecurityMode.SignAndEncrypt, 10, USERNAME)));
+    assertEquals(ubyte(10), selected.getSecurityLevel());
+  }
+
+  @Test
   void prefersTheHighestSecurityLevelAmongMatches() {
     EndpointDescription selected = EndpointSelector.select(
         coater(new EndpointSecurity("Basic256Sha256", "SignAndEncrypt")), List.of(
@@ -56,7 +69,7 @@ class EndpointSelectorTest {
             endpoint(SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt, 100, ANONYMOUS, USERNAME),
             endpoint(SecurityPolicy.None, MessageSecurityMode.None, 0, USERNAME))));
     assertEquals("equipment coater at opc.tcp://10.0.0.17:48010/pilotline/coating: no endpoint offers"
-        + " None/None with anonymous login; the server offers"
+        + " None/None with Anonymous login; the server offers"
         + " [Basic256Sha256/SignAndEncrypt (Anonymous, UserName), None/None (UserName)]", e.getMessage());
   }
 

@@ -246,7 +246,7 @@ class MiloEquipmentClientIT {
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> vertx.deployVerticle(client).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS));
     assertEquals("equipment secured at " + server.endpointUrl()
-        + ": no endpoint offers Basic256Sha256/SignAndEncrypt with anonymous login;"
+        + ": no endpoint offers Basic256Sha256/SignAndEncrypt with Anonymous login;"
         + " the server offers [None/None (Anonymous)]", e.getCause().getMessage());
   }
 

@@ -1,6 +1,8 @@
 package org.pilotline.acquisition.opcua;
 
 import static org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS;
+import static org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME;
+import static org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig.USER_TOKEN_POLICY_X509;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +25,11 @@ import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.X509IdentityValidator;
+import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.eclipse.milo.opcua.sdk.server.items.DataItem;
 import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
@@ -74,14 +82,34 @@ final class MiloTestServer implements AutoCloseable {
    * NodeIds#Double}); each gets the NodeId {@code ns=<test>;s=<name>} and a Good initial value.
    */
   static MiloTestServer start(Map<String, NodeId> variables) throws Exception {
-    int port = freePort();
     KeyPair keyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
-    X509Certificate certificate = new SelfSignedCertificateBuilder(keyPair)
+    return start(variables, keyPair, certificate(keyPair), List.of(), null, List.of());
+  }
+
+  /** A certificate for this server's key pair, as {@link #start(Map)} makes. */
+  static X509Certificate certificate(KeyPair keyPair) throws Exception {
+    return new SelfSignedCertificateBuilder(keyPair)
         .setCommonName("pilotline test server")
         .setApplicationUri("urn:pilotline:test:server")
         .addIpAddress("127.0.0.1")
         .build();
+  }
+
+  /**
+   * Starts a server offering None/None (anonymous) and every secure policy with Sign and
+   * SignAndEncrypt.
+   *
+   * @param trustedClients the client application certificates the server accepts
+   * @param users null: the secure endpoints accept anonymous users; otherwise they accept only
+   *     these user names with these passwords, and X.509 users whose certificate is in
+   *     {@code userCertificates}
+   */
+  static MiloTestServer start(Map<String, NodeId> variables, KeyPair keyPair, X509Certificate certificate,
+      List<X509Certificate> trustedClients, Map<String, String> users, List<X509Certificate> userCertificates)
+      throws Exception {
+    int port = freePort();
     var trust = new MemoryTrustListManager();
+    trustedClients.forEach(trust::addTrustedCertificate);
     var quarantine = new MemoryCertificateQuarantine();
     var certificateFactory = new RsaSha256CertificateFactory() {
       @Override
@@ -98,7 +126,7 @@ final class MiloTestServer implements AutoCloseable {
         trust, new MemoryCertificateStore(), certificateFactory,
         new DefaultServerCertificateValidator(trust, quarantine));
 
-    EndpointConfig endpoint = EndpointConfig.newBuilder()
+    EndpointConfig.Builder base = EndpointConfig.newBuilder()
         .setBindAddress("127.0.0.1")
         // Advertised as "localhost" while the client is configured with 127.0.0.1, as real
         // equipment advertises names the client cannot always use.
@@ -106,19 +134,41 @@ final class MiloTestServer implements AutoCloseable {
         .setBindPort(port)
         .setPath(PATH)
         .setCertificate(certificate)
-        .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+        .setTransportProfile(TransportProfile.TCP_UASC_UABINARY);
+    Set<EndpointConfig> endpoints = new LinkedHashSet<>();
+    endpoints.add(base.copy()
         .setSecurityPolicy(SecurityPolicy.None)
         .setSecurityMode(MessageSecurityMode.None)
         .addTokenPolicies(USER_TOKEN_POLICY_ANONYMOUS)
-        .build();
+        .build());
+    if (!trustedClients.isEmpty()) {
+      for (SecurityPolicy policy : List.of(SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep,
+          SecurityPolicy.Aes256_Sha256_RsaPss)) {
+        for (MessageSecurityMode mode : List.of(MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt)) {
+          endpoints.add(base.copy()
+              .setSecurityPolicy(policy)
+              .setSecurityMode(mode)
+              .addTokenPolicies(users == null
+                  ? new UserTokenPolicy[] {USER_TOKEN_POLICY_ANONYMOUS}
+                  : new UserTokenPolicy[] {USER_TOKEN_POLICY_USERNAME, USER_TOKEN_POLICY_X509})
+              .build());
+        }
+      }
+    }
 
+    IdentityValidator identities = users == null
+        ? AnonymousIdentityValidator.INSTANCE
+        : new CompositeValidator(AnonymousIdentityValidator.INSTANCE,
+            new UsernameIdentityValidator(
+                challenge -> challenge.getPassword().equals(users.get(challenge.getUsername()))),
+            new X509IdentityValidator(userCertificates::contains));
     OpcUaServerConfig config = OpcUaServerConfig.builder()
         .setApplicationUri("urn:pilotline:test:server")
         .setApplicationName(LocalizedText.english("pilotline test server"))
         .setProductUri("urn:pilotline:test")
-        .setEndpoints(Set.of(endpoint))
+        .setEndpoints(endpoints)
         .setCertificateManager(new DefaultCertificateManager(quarantine, group))
-        .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
+        .setIdentityValidator(identities)
         .build();
 
     OpcUaServer server = new OpcUaServer(config,
