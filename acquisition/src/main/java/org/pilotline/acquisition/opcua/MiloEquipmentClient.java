@@ -38,6 +38,7 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.DataChangeTrigger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.DeadbandType;
 import org.eclipse.milo.opcua.stack.core.types.structured.DataChangeFilter;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
+import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransport;
 import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransportConfig;
 import org.pilotline.acquisition.Addresses;
@@ -276,7 +277,22 @@ public final class MiloEquipmentClient extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalCodecs.register(vertx.eventBus());
+    if (insecureOffHost(equipment)) {
+      LOG.warn("security None on a network endpoint: equipment={}, url={}; values travel unsigned and in clear,"
+          + " use policy Basic256Sha256 or stronger with mode SignAndEncrypt (docs/OPERATIONS.md)",
+          equipment.id(), equipment.endpointUrl());
+    }
     return connectAndSubscribe();
+  }
+
+  /** Security None is for the demo's simulator on this machine only. */
+  static boolean insecureOffHost(Equipment equipment) {
+    if (!"None".equals(equipment.security().mode())) {
+      return false;
+    }
+    String host = EndpointUtil.getHost(equipment.endpointUrl());
+    return host == null || !(host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("[::1]")
+        || host.equals("::1"));
   }
 
   @Override
