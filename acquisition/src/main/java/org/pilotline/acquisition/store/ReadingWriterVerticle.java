@@ -65,6 +65,8 @@ public final class ReadingWriterVerticle extends VerticleBase {
   private final Semaphore wake = new Semaphore(0);
   // released by stop() only: appends must not cut a retry back-off short
   private final Semaphore stopSignal = new Semaphore(0);
+  private final Semaphore syncStop = new Semaphore(0);
+  private Thread syncer;
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong committed = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
@@ -123,9 +125,15 @@ public final class ReadingWriterVerticle extends VerticleBase {
     writer = new Thread(spool == null ? this::drainLoop : this::spoolLoop, "pilotline-reading-writer");
     writer.setDaemon(true);
     writer.start();
+    if (spool != null && spool.config().fsyncIntervalMs() > 0) {
+      syncer = new Thread(this::syncLoop, "pilotline-spool-fsync");
+      syncer.setDaemon(true);
+      syncer.start();
+    }
     consumer = vertx.eventBus().consumer(Addresses.READINGS, msg -> accept(msg.body()));
-    LOG.info("reading writer started: batchRows={}, flushMs={}, queueCapacity={}",
-        config.batchRows(), config.flushMs(), config.queueCapacity());
+    LOG.info("reading writer started: batchRows={}, flushMs={}, queueCapacity={}, spool={}",
+        config.batchRows(), config.flushMs(), config.queueCapacity(),
+        spool == null ? "none (memory only)" : spool.config().dir());
     return consumer.completion();
   }
 
@@ -138,6 +146,7 @@ public final class ReadingWriterVerticle extends VerticleBase {
       wake.release();
       stopSignal.release();
       writer.join(STOP_FLUSH_TIMEOUT.toMillis() + 1_000);
+      stopSyncer();
       WriterMetrics m = metrics();
       if (m.queueDepth() > 0) {
         LOG.warn("reading writer stopped with readings unwritten: unwritten={}, committed={},"
@@ -217,6 +226,39 @@ public final class ReadingWriterVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Forces spool appends to disk every fsync interval. A thread of its own, not the writer's: a
+   * COPY that hangs (a lock, a dead TCP peer) must not stretch the power-cut window.
+   */
+  private void syncLoop() {
+    long intervalMs = spool.config().fsyncIntervalMs();
+    long lastErrorLog = 0;
+    while (true) {
+      try {
+        if (syncStop.tryAcquire(intervalMs, TimeUnit.MILLISECONDS)) {
+          return;
+        }
+        spool.sync();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.io.IOException e) {
+        long now = System.nanoTime();
+        if (lastErrorLog == 0 || now - lastErrorLog >= DROP_LOG_INTERVAL_NANOS) {
+          lastErrorLog = now;
+          LOG.error("spool fsync failed: dir={}, cause={}", spool.config().dir(), e.toString(), e);
+        }
+      }
+    }
+  }
+
+  private void stopSyncer() throws InterruptedException {
+    if (syncer != null) {
+      syncStop.release();
+      syncer.join(5_000);
+    }
+  }
+
   /** The writer thread with a spool: read in order, commit with the mark, then checkpoint. */
   private void spoolLoop() {
     List<SpoolRecord> pendingWrite = new ArrayList<>();
@@ -224,7 +266,6 @@ public final class ReadingWriterVerticle extends VerticleBase {
     long backoffMs = MIN_BACKOFF_MS;
     while (true) {
       try {
-        spool.syncIfDue();
         if (!running && (System.nanoTime() - stopDeadlineNanos > 0
             || (pendingWrite.isEmpty() && spool.metrics().recordsPending() == 0))) {
           spool.sync();
@@ -316,7 +357,6 @@ public final class ReadingWriterVerticle extends VerticleBase {
       }
       wake.tryAcquire(Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MS)),
           TimeUnit.NANOSECONDS);
-      spool.syncIfDue();
       rows += addAll(out, spool.poll(config.batchRows() - rows));
     }
     return true;
@@ -340,6 +380,7 @@ public final class ReadingWriterVerticle extends VerticleBase {
     running = false;
     writer.interrupt();
     writer.join(5_000);
+    stopSyncer();
     if (consumer != null) {
       consumer.unregister();
     }

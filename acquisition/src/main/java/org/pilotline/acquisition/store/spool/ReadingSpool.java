@@ -116,9 +116,19 @@ public final class ReadingSpool implements AutoCloseable {
     return spool;
   }
 
+  /** The settings it was opened with. */
+  public SpoolConfig config() {
+    return config;
+  }
+
   /** The id that names this spool (and its sequence numbers) to the database. */
   public String id() {
     return id;
+  }
+
+  /** The sequence number of the last appended batch (0 before any). */
+  public synchronized long lastSeq() {
+    return nextSeq - 1;
   }
 
   /** The last committed sequence number (0 before any). */
