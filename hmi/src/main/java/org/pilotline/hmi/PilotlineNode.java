@@ -38,6 +38,9 @@ import org.pilotline.acquisition.store.SchemaMigrator;
 import org.pilotline.acquisition.store.StorageMode;
 import org.pilotline.acquisition.store.WriterConfig;
 import org.pilotline.acquisition.store.WriterMetrics;
+import org.pilotline.acquisition.store.spool.ReadingSpool;
+import org.pilotline.acquisition.store.spool.SpoolConfig;
+import org.pilotline.acquisition.store.spool.SpoolMetrics;
 import org.pilotline.hmi.web.ApiVerticle;
 import org.pilotline.hmi.web.JdbcLatestValues;
 import org.pilotline.hmi.web.UnitSlotCache;
@@ -60,6 +63,7 @@ public final class PilotlineNode implements AutoCloseable {
   private SimulatorServer simulator;
   private Vertx vertx;
   private ReadingWriterVerticle writer;
+  private ReadingSpool spool;
   private ProcessWindowVerticle windows;
   private ApiVerticle api;
   private UnitSlotCache units;
@@ -115,8 +119,16 @@ public final class PilotlineNode implements AutoCloseable {
     units = new UnitSlotCache();
     units.listen(vertx.eventBus());
     ApplicationConfig.Writer w = config.writer();
-    writer = new ReadingWriterVerticle(
-        new CopyReadingWriter(dataSource), new WriterConfig(w.batchRows(), w.flushMs(), w.queueCapacity()));
+    ApplicationConfig.Spool sp = config.spool();
+    if (sp.enabled()) {
+      // opened before any reading arrives: what a previous run left is replayed first
+      spool = ReadingSpool.open(new SpoolConfig(sp.dir(), sp.segmentBytes(), sp.fsyncIntervalMs(),
+          sp.capBytes(), sp.fullPolicy().equals("stopAcquiring")
+              ? SpoolConfig.FullPolicy.STOP_ACQUIRING : SpoolConfig.FullPolicy.DROP_OLDEST),
+          Clock.systemUTC());
+    }
+    writer = new ReadingWriterVerticle(new CopyReadingWriter(dataSource),
+        new WriterConfig(w.batchRows(), w.flushMs(), w.queueCapacity()), spool);
     windows = new ProcessWindowVerticle(new JdbcUnitStore(dataSource));
     await(vertx.deployVerticle(writer));
     await(vertx.deployVerticle(windows));
@@ -196,7 +208,9 @@ public final class PilotlineNode implements AutoCloseable {
     statuses.values().stream().filter(s -> !s.ok())
         .forEach(s -> failed.add(new JsonObject().put("key", s.key()).put("detail", s.detail())));
     WriterMetrics m = writer.metrics();
-    boolean healthy = failed.isEmpty() && m.dropped() == 0 && ok >= configured;
+    SpoolMetrics sm = writer.spoolMetrics();
+    boolean healthy = failed.isEmpty() && m.dropped() == 0 && ok >= configured
+        && (sm == null || !sm.full());
     return new JsonObject()
         .put("status", healthy ? "UP" : "DEGRADED")
         .put("startedAt", startedAt.toString())
@@ -210,6 +224,17 @@ public final class PilotlineNode implements AutoCloseable {
             .put("queued", m.queueDepth())
             .put("commitErrors", m.commitErrors())
             .put("lastCommit", m.lastCommit() == null ? null : m.lastCommit().toString()))
+        .put("spool", sm == null ? null : new JsonObject()
+            .put("bytesUsed", sm.bytesUsed())
+            .put("capBytes", sm.capBytes())
+            .put("fillPercent", Math.round(sm.fillPercent() * 100) / 100.0)
+            .put("recordsPending", sm.recordsPending())
+            .put("readingsPending", sm.readingsPending())
+            .put("oldestPendingAgeMs", sm.oldestPendingAgeMs())
+            .put("full", sm.full())
+            .put("readingsDropped", sm.readingsDropped())
+            .put("appendsRefused", sm.appendsRefused())
+            .put("recoveredTruncatedBytes", sm.recoveredTruncatedBytes()))
         .put("processWindows", new JsonObject()
             .put("eventsReceived", windows.eventsReceived())
             .put("eventsApplied", windows.eventsApplied())
@@ -240,6 +265,9 @@ public final class PilotlineNode implements AutoCloseable {
         quietly("unit slot cache", units::close);
       }
       quietly("verticles", () -> await(vertx.close()));
+    }
+    if (spool != null) {
+      quietly("spool", spool::close);
     }
     if (simulator != null) {
       quietly("simulator", simulator::stop);

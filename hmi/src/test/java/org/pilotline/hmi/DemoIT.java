@@ -1,6 +1,7 @@
 package org.pilotline.hmi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,7 @@ class DemoIT {
     Map<String, String> props = new HashMap<>();
     props.put("pilotline.hmi.port", "0");
     props.put("pilotline.simulator.groundTruthFile", dataDir.resolve("ground-truth.csv").toString());
+    props.put("pilotline.spool.dir", dataDir.resolve("spool").toString());
     if (isExternalDatabase()) {
       schema = TestDatabase.createSchema("demo");
       props.put("pilotline.database.url", schema.jdbcUrl());
@@ -104,6 +106,10 @@ class DemoIT {
     assertEquals("plain", health.getString("storageMode"));
     assertEquals(0L, health.getJsonObject("writer").getLong("dropped"));
     assertTrue(health.getJsonObject("writer").getLong("committed") > 0, health.encode());
+    JsonObject spool = health.getJsonObject("spool");
+    assertFalse(spool.getBoolean("full"), spool.encode());
+    assertTrue(spool.getLong("capBytes") > 0, spool.encode());
+    assertTrue(spool.containsKey("oldestPendingAgeMs") && spool.containsKey("fillPercent"), spool.encode());
     JsonObject tags = health.getJsonObject("tags");
     assertEquals(line.tagRefs().count(), tags.getLong("configured"));
     assertEquals(tags.getLong("total"), tags.getLong("ok"), tags.encode());

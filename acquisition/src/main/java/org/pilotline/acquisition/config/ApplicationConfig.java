@@ -36,7 +36,8 @@ import org.pilotline.acquisition.sim.FaultSpec;
  * not an integer: "abc"}. The database password is never in the file: see {@link
  * Database#password()}.
  */
-public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simulator simulator, Opcua opcua) {
+public record ApplicationConfig(
+    Database database, Writer writer, Spool spool, Hmi hmi, Simulator simulator, Opcua opcua) {
   /** The environment variable that holds the database password, if no password file is used. */
   public static final String PASSWORD_ENV = "PILOTLINE_DATABASE_PASSWORD";
 
@@ -46,6 +47,7 @@ public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simul
     Map<String, List<String>> keys = new LinkedHashMap<>();
     keys.put("database", List.of("url", "user", "passwordFile", "schema", "dataDir", "poolSize"));
     keys.put("writer", List.of("batchRows", "flushMs", "queueCapacity"));
+    keys.put("spool", List.of("enabled", "dir", "segmentBytes", "fsyncIntervalMs", "capBytes", "fullPolicy"));
     keys.put("hmi", List.of("host", "port"));
     keys.put("simulator",
         List.of("enabled", "seed", "timeScale", "taktSeconds", "groundTruthFile", "faults"));
@@ -60,6 +62,7 @@ public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simul
   public ApplicationConfig {
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(writer, "writer");
+    Objects.requireNonNull(spool, "spool");
     Objects.requireNonNull(hmi, "hmi");
     Objects.requireNonNull(simulator, "simulator");
     Objects.requireNonNull(opcua, "opcua");
@@ -147,6 +150,35 @@ public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simul
       }
     }
   }
+
+  /**
+   * The disk spool (store-and-forward) between acquisition and the database; see
+   * docs/RELIABILITY.md.
+   *
+   * @param enabled false keeps readings in memory only (lost if the process dies)
+   * @param dir the spool's directory; one process per directory
+   * @param segmentBytes size of one segment file
+   * @param fsyncIntervalMs appends reach the disk at most this late (0: every append)
+   * @param capBytes the most the spool holds; at least 2 * segmentBytes
+   * @param fullPolicy {@code dropOldest} or {@code stopAcquiring}
+   */
+  public record Spool(boolean enabled, Path dir, long segmentBytes, long fsyncIntervalMs,
+      long capBytes, String fullPolicy) {
+    public Spool {
+      Objects.requireNonNull(dir, "dir");
+      Objects.requireNonNull(fullPolicy, "fullPolicy");
+      if (!FULL_POLICIES.contains(fullPolicy)) {
+        throw new IllegalArgumentException("fullPolicy not one of " + FULL_POLICIES + ": " + fullPolicy);
+      }
+      if (segmentBytes < 4096 || fsyncIntervalMs < 0 || capBytes < 2 * segmentBytes) {
+        throw new IllegalArgumentException("need segmentBytes >= 4096, fsyncIntervalMs >= 0,"
+            + " capBytes >= 2 * segmentBytes: " + segmentBytes + ", " + fsyncIntervalMs + ", " + capBytes);
+      }
+    }
+  }
+
+  /** The values of {@code spool.fullPolicy}. */
+  public static final List<String> FULL_POLICIES = List.of("dropOldest", "stopAcquiring");
 
   /** Where the web HMI listens; port 0 picks a free port. */
   public record Hmi(String host, int port) {
@@ -330,6 +362,25 @@ public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simul
         fault(queueSource, "must be at least writer.batchRows (" + batchRows + "): " + quote(queueCapacity));
       }
 
+      boolean spoolEnabled = flag(source("spool.enabled"), true);
+      Path spoolDir = path(source("spool.dir"), Path.of("data", "spool"));
+      if (spoolDir == null) {
+        fault(source("spool.dir"), "must not be empty");
+      }
+      long segmentBytes = integer(source("spool.segmentBytes"), 64L << 20, 4096, 1L << 40);
+      long fsyncIntervalMs = integer(source("spool.fsyncIntervalMs"), 200, 0, 60_000);
+      Source capSource = source("spool.capBytes");
+      long capBytes = integer(capSource, 10L << 30, 8192, Long.MAX_VALUE);
+      if (capBytes < 2 * segmentBytes) {
+        fault(capSource, "must be at least 2 * spool.segmentBytes (" + 2 * segmentBytes + "): "
+            + quote(capSource.value()));
+      }
+      Source policySource = source("spool.fullPolicy");
+      String fullPolicy = text(policySource, "dropOldest");
+      if (!FULL_POLICIES.contains(fullPolicy)) {
+        fault(policySource, "not one of " + String.join(", ", FULL_POLICIES) + ": " + quote(fullPolicy));
+      }
+
       String host = nonBlank(source("hmi.host"), "127.0.0.1");
       int port = (int) integer(source("hmi.port"), 8080, 0, 65535);
 
@@ -363,6 +414,7 @@ public record ApplicationConfig(Database database, Writer writer, Hmi hmi, Simul
       return new ApplicationConfig(
           new Database(urlText, user, passwordFile, schema, dataDir, poolSize),
           new Writer(batchRows, flushMs, queueCapacity),
+          new Spool(spoolEnabled, spoolDir, segmentBytes, fsyncIntervalMs, capBytes, fullPolicy),
           new Hmi(host, port),
           new Simulator(enabled, seed, timeScale, taktSeconds, groundTruth, faults),
           new Opcua(pkiDir));

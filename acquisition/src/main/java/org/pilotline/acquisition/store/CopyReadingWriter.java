@@ -1,6 +1,8 @@
 package org.pilotline.acquisition.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +16,12 @@ import org.postgresql.copy.CopyIn;
  * a worker thread, never an event loop. Not thread-safe: one caller at a time.
  */
 public final class CopyReadingWriter implements ReadingSink {
+  static final String MARK_SQL = """
+      insert into spool_commit (spool_id, last_seq, committed_at) values (?, ?, now())
+      on conflict (spool_id) do update
+         set last_seq = greatest(spool_commit.last_seq, excluded.last_seq),
+             committed_at = excluded.committed_at""";
+  static final String COMMITTED_SQL = "select last_seq from spool_commit where spool_id = ?";
   static final String COPY_SQL =
       "COPY reading(ts, tag_id, value, quality, server_ts) FROM STDIN (FORMAT binary)";
   // Hand the driver ~1 MiB at a time: big enough to amortise calls, small enough to stay in cache.
@@ -33,7 +41,13 @@ public final class CopyReadingWriter implements ReadingSink {
    */
   @Override
   public void write(List<Reading> readings) throws SQLException {
-    if (readings.isEmpty()) {
+    write(readings, null, 0);
+  }
+
+  /** Copies the readings and moves the spool's mark to {@code lastSeq}, in one transaction. */
+  @Override
+  public void write(List<Reading> readings, String spoolId, long lastSeq) throws SQLException {
+    if (readings.isEmpty() && spoolId == null) {
       return;
     }
     try (Connection c = dataSource.getConnection()) {
@@ -41,6 +55,11 @@ public final class CopyReadingWriter implements ReadingSink {
       c.setAutoCommit(false);
       CopyIn copy = null;
       try {
+        if (readings.isEmpty()) {
+          mark(c, spoolId, lastSeq);
+          c.commit();
+          return;
+        }
         copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
         encoder.reset();
         encoder.header();
@@ -57,6 +76,9 @@ public final class CopyReadingWriter implements ReadingSink {
         if (rows != readings.size()) {
           throw new SQLException("COPY stored " + rows + " rows of " + readings.size());
         }
+        if (spoolId != null) {
+          mark(c, spoolId, lastSeq);
+        }
         c.commit();
       } catch (SQLException | RuntimeException e) {
         cancelQuietly(copy, e);
@@ -72,6 +94,24 @@ public final class CopyReadingWriter implements ReadingSink {
           }
         }
       }
+    }
+  }
+
+  @Override
+  public long committedSeq(String spoolId) throws SQLException {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(COMMITTED_SQL)) {
+      ps.setString(1, spoolId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  private static void mark(Connection c, String spoolId, long lastSeq) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(MARK_SQL)) {
+      ps.setString(1, spoolId);
+      ps.setLong(2, lastSeq);
+      ps.executeUpdate();
     }
   }
 

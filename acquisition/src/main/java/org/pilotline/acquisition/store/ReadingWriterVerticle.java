@@ -17,6 +17,10 @@ import org.pilotline.acquisition.Addresses;
 import org.pilotline.acquisition.LocalCodecs;
 import org.pilotline.acquisition.line.Reading;
 import org.pilotline.acquisition.line.ReadingBatch;
+import org.pilotline.acquisition.store.spool.ReadingSpool;
+import org.pilotline.acquisition.store.spool.SpoolFullException;
+import org.pilotline.acquisition.store.spool.SpoolMetrics;
+import org.pilotline.acquisition.store.spool.SpoolRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,16 @@ import org.slf4j.LoggerFactory;
  * <p>A failed write is logged, counted and retried with back-off (100 ms doubling to 5 s) with
  * the same batch; new readings queue behind it until the queue is full. {@link #stop()} stops
  * taking readings and flushes what is queued for at most {@link #STOP_FLUSH_TIMEOUT}.
+ *
+ * <p><b>With a {@link ReadingSpool}</b> (store-and-forward) the memory queue is not used: each
+ * batch is appended to the spool on arrival, and only then counts as accepted. The writer
+ * thread reads the spool in order, commits a COPY together with the spool's mark (the last
+ * sequence number in it, table {@code spool_commit}), and then advances the spool's own
+ * checkpoint. At start, and after every failure, the mark is read back from the database and
+ * batches at or below it are skipped: a crash between the database commit and the checkpoint
+ * does not write a batch twice. While the database is away the spool grows on disk; at the cap
+ * its full policy applies. {@link #stop()} leaves what it could not write in the spool, where the
+ * next start finds it. See docs/RELIABILITY.md.
  */
 public final class ReadingWriterVerticle extends VerticleBase {
   /** How long {@link #stop()} keeps writing what is queued. */
@@ -45,8 +59,14 @@ public final class ReadingWriterVerticle extends VerticleBase {
 
   private final ReadingSink sink;
   private final WriterConfig config;
+  private final ReadingSpool spool;
+  private final AtomicLong spoolRefused = new AtomicLong();
   private final BlockingQueue<Reading> queue;
   private final Semaphore wake = new Semaphore(0);
+  // released by stop() only: appends must not cut a retry back-off short
+  private final Semaphore stopSignal = new Semaphore(0);
+  private final Semaphore syncStop = new Semaphore(0);
+  private Thread syncer;
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong committed = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
@@ -61,28 +81,59 @@ public final class ReadingWriterVerticle extends VerticleBase {
   private Thread writer;
   private MessageConsumer<ReadingBatch> consumer;
 
+  /** A writer that buffers in memory only: what is queued is lost if the process dies. */
   public ReadingWriterVerticle(ReadingSink sink, WriterConfig config) {
-    this.sink = Objects.requireNonNull(sink, "sink");
-    this.config = Objects.requireNonNull(config, "config");
-    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+    this(sink, config, null);
   }
 
-  /** The counters now; safe to call from any thread. */
+  /**
+   * A writer that makes every batch durable in {@code spool} before writing it to {@code sink};
+   * {@code spool} may be null for memory only. The caller opens and closes the spool.
+   */
+  public ReadingWriterVerticle(ReadingSink sink, WriterConfig config, ReadingSpool spool) {
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.config = Objects.requireNonNull(config, "config");
+    this.spool = spool;
+    this.queue = new ArrayBlockingQueue<>(spool == null ? config.queueCapacity() : 1);
+  }
+
+  /**
+   * The counters now; safe to call from any thread. With a spool, {@code dropped} counts the
+   * readings refused by a full spool (stopAcquiring, or a disk error) and those deleted with its
+   * oldest segment (dropOldest); {@code queueDepth} is the readings pending in the spool.
+   */
   public WriterMetrics metrics() {
+    if (spool != null) {
+      SpoolMetrics m = spool.metrics();
+      return new WriterMetrics(received.get(), committed.get(),
+          dropped.get() + m.readingsDropped(), rejected.get(),
+          (int) Math.min(Integer.MAX_VALUE, m.readingsPending()), lastCommit, commitErrors.get());
+    }
     return new WriterMetrics(received.get(), committed.get(), dropped.get(), rejected.get(),
         queue.size() + inFlight, lastCommit, commitErrors.get());
+  }
+
+  /** The spool's fill and counters, or null without a spool. */
+  public SpoolMetrics spoolMetrics() {
+    return spool == null ? null : spool.metrics();
   }
 
   @Override
   public Future<?> start() {
     LocalCodecs.register(vertx.eventBus());
     running = true;
-    writer = new Thread(this::drainLoop, "pilotline-reading-writer");
+    writer = new Thread(spool == null ? this::drainLoop : this::spoolLoop, "pilotline-reading-writer");
     writer.setDaemon(true);
     writer.start();
+    if (spool != null && spool.config().fsyncIntervalMs() > 0) {
+      syncer = new Thread(this::syncLoop, "pilotline-spool-fsync");
+      syncer.setDaemon(true);
+      syncer.start();
+    }
     consumer = vertx.eventBus().consumer(Addresses.READINGS, msg -> accept(msg.body()));
-    LOG.info("reading writer started: batchRows={}, flushMs={}, queueCapacity={}",
-        config.batchRows(), config.flushMs(), config.queueCapacity());
+    LOG.info("reading writer started: batchRows={}, flushMs={}, queueCapacity={}, spool={}",
+        config.batchRows(), config.flushMs(), config.queueCapacity(),
+        spool == null ? "none (memory only)" : spool.config().dir());
     return consumer.completion();
   }
 
@@ -93,7 +144,9 @@ public final class ReadingWriterVerticle extends VerticleBase {
       stopDeadlineNanos = System.nanoTime() + STOP_FLUSH_TIMEOUT.toNanos();
       running = false;
       wake.release();
+      stopSignal.release();
       writer.join(STOP_FLUSH_TIMEOUT.toMillis() + 1_000);
+      stopSyncer();
       WriterMetrics m = metrics();
       if (m.queueDepth() > 0) {
         LOG.warn("reading writer stopped with readings unwritten: unwritten={}, committed={},"
@@ -108,6 +161,10 @@ public final class ReadingWriterVerticle extends VerticleBase {
   }
 
   private void accept(ReadingBatch batch) {
+    if (spool != null) {
+      acceptIntoSpool(batch);
+      return;
+    }
     List<Reading> readings = batch.readings();
     received.addAndGet(readings.size());
     int lost = 0;
@@ -131,6 +188,201 @@ public final class ReadingWriterVerticle extends VerticleBase {
             + " droppedTotal={}, queueCapacity={}", batch.equipmentId(), since, dropped.get(),
             config.queueCapacity());
       }
+    }
+  }
+
+  /**
+   * Appends the batch to the spool, on the event loop: a write into the page cache, as a logger
+   * does; the fsync runs on the writer thread (group commit every spool.fsyncIntervalMs).
+   */
+  private void acceptIntoSpool(ReadingBatch batch) {
+    List<Reading> readings = batch.readings();
+    received.addAndGet(readings.size());
+    List<Reading> good = new ArrayList<>(readings.size());
+    for (Reading r : readings) {
+      if (PgCopyEncoder.encodable(r)) {
+        good.add(r);
+      } else {
+        rejected.incrementAndGet();
+        LOG.warn("reading rejected: equipment={}, reading={}, reason=out of PostgreSQL range",
+            batch.equipmentId(), r);
+      }
+    }
+    if (good.isEmpty()) {
+      return;
+    }
+    try {
+      spool.append(good);
+      wake.release();
+    } catch (SpoolFullException | java.io.IOException e) {
+      dropped.addAndGet(good.size());
+      long refused = spoolRefused.incrementAndGet();
+      long now = System.nanoTime();
+      if (lastDropLogNanos == 0 || now - lastDropLogNanos >= DROP_LOG_INTERVAL_NANOS) {
+        lastDropLogNanos = now;
+        LOG.error("spool refused a batch, readings dropped: equipment={}, rows={}, batchesRefused={},"
+            + " cause={}", batch.equipmentId(), good.size(), refused, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Forces spool appends to disk every fsync interval. A thread of its own, not the writer's: a
+   * COPY that hangs (a lock, a dead TCP peer) must not stretch the power-cut window.
+   */
+  private void syncLoop() {
+    long intervalMs = spool.config().fsyncIntervalMs();
+    long lastErrorLog = 0;
+    while (true) {
+      try {
+        if (syncStop.tryAcquire(intervalMs, TimeUnit.MILLISECONDS)) {
+          return;
+        }
+        spool.sync();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.io.IOException e) {
+        long now = System.nanoTime();
+        if (lastErrorLog == 0 || now - lastErrorLog >= DROP_LOG_INTERVAL_NANOS) {
+          lastErrorLog = now;
+          LOG.error("spool fsync failed: dir={}, cause={}", spool.config().dir(), e.toString(), e);
+        }
+      }
+    }
+  }
+
+  private void stopSyncer() throws InterruptedException {
+    if (syncer != null) {
+      syncStop.release();
+      syncer.join(5_000);
+    }
+  }
+
+  /** The writer thread with a spool: read in order, commit with the mark, then checkpoint. */
+  private void spoolLoop() {
+    List<SpoolRecord> pendingWrite = new ArrayList<>();
+    long dbSeq = -1;
+    long backoffMs = MIN_BACKOFF_MS;
+    while (true) {
+      try {
+        if (!running && (System.nanoTime() - stopDeadlineNanos > 0
+            || (pendingWrite.isEmpty() && spool.metrics().recordsPending() == 0))) {
+          spool.sync();
+          return;
+        }
+        if (pendingWrite.isEmpty() && !fillFromSpool(pendingWrite)) {
+          continue;
+        }
+        try {
+          if (dbSeq < 0) {
+            dbSeq = sink.committedSeq(spool.id());
+            spool.commit(dbSeq);
+          }
+          long skipTo = dbSeq;
+          List<Reading> rows = new ArrayList<>();
+          int skipped = 0;
+          for (SpoolRecord r : pendingWrite) {
+            if (r.seq() <= skipTo) {
+              skipped += r.readings().size();
+            } else {
+              rows.addAll(r.readings());
+            }
+          }
+          if (skipped > 0) {
+            LOG.info("spool replay skipped batches already committed: readings={}, upToSeq={}",
+                skipped, skipTo);
+          }
+          long lastSeq = pendingWrite.get(pendingWrite.size() - 1).seq();
+          inFlight = rows.size();
+          if (lastSeq > skipTo) {
+            sink.write(rows, spool.id(), lastSeq);
+            committed.addAndGet(rows.size());
+            lastCommit = Instant.now();
+            dbSeq = lastSeq;
+          }
+          pendingWrite.clear();
+          inFlight = 0;
+          backoffMs = MIN_BACKOFF_MS;
+          spool.commit(lastSeq);
+        } catch (Exception e) {
+          commitErrors.incrementAndGet();
+          // the failure may have come after the database committed: ask it again next time
+          dbSeq = -1;
+          if (backoffMs == MIN_BACKOFF_MS) {
+            LOG.warn("reading batch write failed, kept in the spool, will retry: batches={},"
+                + " retryInMs={}, spoolPending={}, cause={}", pendingWrite.size(), backoffMs,
+                spool.metrics().readingsPending(), e.toString(), e);
+          } else {
+            LOG.warn("reading batch write failed again, will retry: batches={}, retryInMs={},"
+                + " spoolPending={}, cause={}", pendingWrite.size(), backoffMs,
+                spool.metrics().readingsPending(), e.toString());
+          }
+          stopSignal.tryAcquire(backoffMs, TimeUnit.MILLISECONDS);
+          backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        LOG.warn("reading writer interrupted; the spool keeps what is unwritten");
+        return;
+      } catch (java.io.IOException e) {
+        LOG.error("spool I/O failed on the writer thread: cause={}", e.toString(), e);
+        try {
+          stopSignal.tryAcquire(MAX_BACKOFF_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Collects spool records up to batchRows readings, waiting up to flushMs for more; false when
+   * nothing came within the idle poll.
+   */
+  private boolean fillFromSpool(List<SpoolRecord> out) throws InterruptedException, java.io.IOException {
+    // permits drained before the poll: an append after it leaves one, and the wait ends at once
+    wake.drainPermits();
+    int rows = addAll(out, spool.poll(config.batchRows()));
+    if (out.isEmpty()) {
+      wake.tryAcquire(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+      return false;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.flushMs());
+    while (rows < config.batchRows() && running) {
+      long waitNanos = deadline - System.nanoTime();
+      if (waitNanos <= 0) {
+        break;
+      }
+      wake.tryAcquire(Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MS)),
+          TimeUnit.NANOSECONDS);
+      rows += addAll(out, spool.poll(config.batchRows() - rows));
+    }
+    return true;
+  }
+
+  private static int addAll(List<SpoolRecord> out, List<SpoolRecord> records) {
+    int rows = 0;
+    for (SpoolRecord r : records) {
+      out.add(r);
+      rows += r.readings().size();
+    }
+    return rows;
+  }
+
+  /**
+   * Stops the writer thread at once, without flushing and without unregistering: what a crash
+   * would leave behind, for tests of recovery. The spool is not closed.
+   */
+  void halt() throws InterruptedException {
+    stopDeadlineNanos = System.nanoTime();
+    running = false;
+    writer.interrupt();
+    writer.join(5_000);
+    stopSyncer();
+    if (consumer != null) {
+      consumer.unregister();
     }
   }
 

@@ -56,6 +56,8 @@ class ApplicationConfigTest {
       assertEquals(Path.of("data/postgres"), config.database().dataDir());
       assertNull(config.database().passwordFile());
       assertEquals(new ApplicationConfig.Writer(5000, 250, 500_000), config.writer());
+      assertEquals(new ApplicationConfig.Spool(true, Path.of("data/spool"), 64L << 20, 200,
+          10L << 30, "dropOldest"), config.spool());
       assertEquals(new ApplicationConfig.Hmi("127.0.0.1", 8080), config.hmi());
       assertEquals(new ApplicationConfig.Simulator(true, 42, 1.0, 6.0,
           Path.of("data/ground-truth.csv"), List.of()), config.simulator());
@@ -246,6 +248,43 @@ class ApplicationConfigTest {
           Map.of("PILOTLINE_DATABASE_PASSWORD_FILE", dir.resolve("absent").toString()), NONE);
       assertEquals("env PILOTLINE_DATABASE_PASSWORD_FILE", e.file());
       assertTrue(e.fault().startsWith("password file not found or not readable"), e.fault());
+    }
+  }
+
+  @Nested
+  class SpoolSettings {
+    @Test
+    void spoolSettingsAreRead() {
+      ApplicationConfig config = parse("""
+          spool:
+            dir: /var/lib/pilotline/spool
+            segmentBytes: 8192
+            fsyncIntervalMs: 0
+            capBytes: 16384
+            fullPolicy: stopAcquiring
+          """, NONE, NONE);
+      assertEquals(new ApplicationConfig.Spool(true, Path.of("/var/lib/pilotline/spool"), 8192, 0,
+          16384, "stopAcquiring"), config.spool());
+    }
+
+    @Test
+    void unknownFullPolicyNamesThePathAndTheChoices() {
+      ConfigException e = failure("spool:\n  fullPolicy: dropNewest\n", NONE, NONE);
+      assertEquals("spool.fullPolicy", e.path());
+      assertTrue(e.getMessage().contains("dropOldest, stopAcquiring"), e.getMessage());
+    }
+
+    // dropOldest must always find a closed segment to delete beside the one being written
+    @Test
+    void capBelowTwoSegmentsIsRefused() {
+      ConfigException e = failure("spool:\n  segmentBytes: 100000\n  capBytes: 150000\n", NONE, NONE);
+      assertEquals("spool.capBytes", e.path());
+    }
+
+    @Test
+    void negativeFsyncIntervalIsRefused() {
+      ConfigException e = failure("", Map.of("PILOTLINE_SPOOL_FSYNC_INTERVAL_MS", "-1"), NONE);
+      assertEquals("spool.fsyncIntervalMs", e.path());
     }
   }
 }
