@@ -148,6 +148,45 @@ class SpoolReplayIT {
     }
   }
 
+  // The spool-cap fault: the policy applies, the alarm is raised, nothing crashes.
+  @Test
+  void fullSpoolRefusesWhileTheDatabaseIsAwayAndRecoversAfterwards(Vertx vertx) throws Exception {
+    ReadingSpool spool = ReadingSpool.open(new SpoolConfig(spoolDir, 8192, 50, 4 * 8192,
+        SpoolConfig.FullPolicy.STOP_ACQUIRING), Clock.systemUTC());
+    ReadingWriterVerticle writer = deploy(vertx, spool);
+    try {
+      execute("alter table reading rename to reading_away");
+      try {
+        for (int b = 0; b < 100; b++) {
+          publish(vertx, batch(b * 50, 50));
+        }
+        eventually(vertx, () -> writer.metrics().received() == 5_000, writer);
+        SpoolMetrics full = spool.metrics();
+        WriterMetrics m = writer.metrics();
+        assertTrue(full.full(), full.toString());
+        assertTrue(full.appendsRefused() > 0, full.toString());
+        assertEquals(m.received(), m.dropped() + full.readingsPending(), m + " " + full);
+      } finally {
+        execute("alter table reading_away rename to reading");
+      }
+      eventually(vertx, () -> spool.metrics().recordsPending() == 0, writer);
+      assertTrue(!spool.metrics().full(), "alarm cleared: " + spool.metrics());
+      WriterMetrics after = writer.metrics();
+      System.out.printf("spool cap IT: published=5000, refused=%d, stored=%d, capBytes=%d%n",
+          after.dropped(), count(), spool.metrics().capBytes());
+      assertEquals(after.received() - after.dropped(), count());
+      // acquisition goes on once there is room
+      publish(vertx, batch(10_000, 50));
+      eventually(vertx, () -> writer.metrics().received() == 5_050
+          && spool.metrics().recordsPending() == 0, writer);
+      assertEquals(after.received() - after.dropped() + 50, count());
+      assertEquals(0, duplicates());
+    } finally {
+      undeploy(vertx);
+      spool.close();
+    }
+  }
+
   @Test
   void batchesLeftByACrashedWriterLandExactlyOnceAfterARestart(Vertx vertx) throws Exception {
     ReadingSpool first = ReadingSpool.open(spoolConfig(), Clock.systemUTC());
