@@ -47,4 +47,13 @@ class ArchitectureTest {
         .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.pilotline.analytics.model..")
         .check(classes);
   }
+
+  // Anomalies and verdicts are domain values: the JDK and the model's Contribution only.
+  @Test
+  void anomalyRecordsDependOnlyOnTheJdkAndModelRecords() {
+    classes().that().resideInAPackage("org.pilotline.analytics.anomaly..").and().areRecords()
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..",
+            "org.pilotline.analytics.anomaly..", "org.pilotline.analytics.model..")
+        .check(classes);
+  }
 }
