@@ -9,5 +9,11 @@ public final class Addresses {
   /** {@link org.pilotline.acquisition.line.TagStatus} changes: a tag subscribed, or failed to. */
   public static final String TAG_STATUS = "pilotline.acquisition.tagStatus";
 
+  /**
+   * A cell finished its route: its window at the route's last station (EOL) closed. JSON
+   * {@code {"cellId": "...", "completedAt": "<ISO-8601>"}}, published once the window is stored.
+   */
+  public static final String CELL_COMPLETED = "pilotline.acquisition.cellCompleted";
+
   private Addresses() {}
 }
