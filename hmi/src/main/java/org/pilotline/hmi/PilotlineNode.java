@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.pilotline.acquisition.LocalCodecs;
 import org.pilotline.acquisition.config.ApplicationConfig;
+import org.pilotline.acquisition.line.DataGap;
 import org.pilotline.acquisition.line.Equipment;
 import org.pilotline.acquisition.line.Line;
 import org.pilotline.acquisition.line.Station;
@@ -31,6 +32,8 @@ import org.pilotline.acquisition.store.Database;
 import org.pilotline.acquisition.store.EmbeddedDatabase;
 import org.pilotline.acquisition.store.JdbcTagRegistry;
 import org.pilotline.acquisition.store.JdbcDataGapStore;
+import org.pilotline.acquisition.store.JdbcReadingQuarantine;
+import org.pilotline.acquisition.store.ReadingQuarantine;
 import org.pilotline.acquisition.store.JdbcUnitStore;
 import org.pilotline.acquisition.store.ProcessWindowVerticle;
 import org.pilotline.acquisition.store.ReadingWriterVerticle;
@@ -67,6 +70,7 @@ public final class PilotlineNode implements AutoCloseable {
   private ProcessWindowVerticle windows;
   private ApiVerticle api;
   private UnitSlotCache units;
+  private ReadingQuarantine.Totals quarantineAtStart;
   private Line line;
   private String url;
 
@@ -150,7 +154,14 @@ public final class PilotlineNode implements AutoCloseable {
         .get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
 
     JdbcLatestValues latest = new JdbcLatestValues(dataSource, line, this::tagStatuses, units);
-    api = new ApiVerticle(config.hmi().host(), config.hmi().port(), latest, this::health);
+    ReadingQuarantine quarantine = new JdbcReadingQuarantine(dataSource);
+    // read once: health must answer while the database is away, so it adds the writer's counts to these
+    quarantineAtStart = quarantine.totals();
+    if (quarantineAtStart.readings() > 0) {
+      LOG.warn("quarantine holds readings the database refused: batches={}, readings={}, last={}; see /api/quarantine",
+          quarantineAtStart.batches(), quarantineAtStart.readings(), quarantineAtStart.lastQuarantinedAt());
+    }
+    api = new ApiVerticle(config.hmi().host(), config.hmi().port(), latest, this::health, quarantine);
     await(vertx.deployVerticle(api));
     url = "http://" + config.hmi().host() + ":" + api.actualPort() + "/";
     long tagsOk = clients.stream().flatMap(c -> c.tagStatuses().values().stream()).filter(TagStatus::ok).count();
@@ -235,6 +246,13 @@ public final class PilotlineNode implements AutoCloseable {
             .put("readingsDropped", sm.readingsDropped())
             .put("appendsRefused", sm.appendsRefused())
             .put("recoveredTruncatedBytes", sm.recoveredTruncatedBytes()))
+        .put("quarantine", new JsonObject()
+            .put("batches", quarantineAtStart.batches() + m.quarantineBatches())
+            .put("readings", quarantineAtStart.readings() + m.quarantined())
+            .put("readingsSinceStart", m.quarantined())
+            .put("lastQuarantinedAt", m.lastQuarantine() != null ? m.lastQuarantine().toString()
+                : quarantineAtStart.lastQuarantinedAt() == null ? null : quarantineAtStart.lastQuarantinedAt().toString()))
+        .put("equipment", equipmentHealth())
         .put("processWindows", new JsonObject()
             .put("eventsReceived", windows.eventsReceived())
             .put("eventsApplied", windows.eventsApplied())
@@ -248,6 +266,31 @@ public final class PilotlineNode implements AutoCloseable {
             .put("simTime", simulator.simTime().toString())
             .put("valuesWritten", simulator.valuesWritten())
             .put("cellsFinished", simulator.cellsFinished()));
+  }
+
+  /** Per equipment: connected or not and why, outages recovered, data gaps and the last one. */
+  private JsonArray equipmentHealth() {
+    JsonArray all = new JsonArray();
+    for (MiloEquipmentClient c : clients) {
+      DataGap last = c.lastGap();
+      all.add(new JsonObject()
+          .put("station", c.stationId())
+          .put("id", c.equipment().id())
+          .put("url", c.equipment().endpointUrl())
+          .put("connected", c.connected())
+          .put("notConnectedReason", c.connected() ? null : c.notConnectedReason())
+          .put("connectedSince", c.connectedSince() == null ? null : c.connectedSince().toString())
+          .put("outageOpen", c.outageOpen())
+          .put("recoveries", c.recoveries())
+          .put("gaps", c.gapsDetected())
+          .put("lastGap", last == null ? null : new JsonObject()
+              .put("from", last.from().toString())
+              .put("to", last.to().toString())
+              .put("seconds", Duration.between(last.from(), last.to()).toMillis() / 1000.0)
+              .put("reason", last.reason())
+              .put("detectedAt", last.detectedAt() == null ? null : last.detectedAt().toString())));
+    }
+    return all;
   }
 
   /** Stops acquisition first, so that the writer can flush what it holds, then the rest. */
