@@ -218,6 +218,15 @@ final class MiloTestServer implements AutoCloseable {
         new Variant(value), new StatusCode(statusCode), new DateTime(sourceTime), DateTime.now()));
   }
 
+  /** Sets a value exactly as given: any Variant, any timestamps (null, the 1601 epoch). */
+  void writeRaw(String name, DataValue value) {
+    UaVariableNode node = namespace.nodes.get(name);
+    if (node == null) {
+      throw new IllegalArgumentException("no variable " + name);
+    }
+    node.setValue(value);
+  }
+
   /**
    * Closes every session on the server side, as a server does when it drops a client; with
    * {@code deleteSubscriptions} false the subscriptions stay, waiting to be transferred.
