@@ -231,6 +231,8 @@ public record ApplicationConfig(
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new ConfigException(file.toString(), "", "file not found");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException(file.toString(), "", "not UTF-8 text");
     } catch (IOException e) {
       throw new ConfigException(file.toString(), "", "cannot read: " + e.getMessage());
     }
