@@ -46,6 +46,7 @@ class SpcVerticleIT {
   private static final String B = "coating/coater/webSpeed";
   private static final String C = "coating/coater/arealLoading";
   private static final String D = "coating/coater/wetThickness";
+  private static final String E = "coating/coater/lineSpeed";
   private static final Line LINE = LineLoader.parse("""
       name: spc-it
       stations:
@@ -58,6 +59,7 @@ class SpcVerticleIT {
                 - {name: webSpeed, nodeId: "ns=2;s=b", spec: {lsl: -10, usl: 10}}
                 - {name: arealLoading, nodeId: "ns=2;s=c", spec: {lsl: 4, usl: 19}}
                 - {name: wetThickness, nodeId: "ns=2;s=d"}
+                - {name: lineSpeed, nodeId: "ns=2;s=e"}
       """, "line.yaml");
   private static final String SPC_YAML = """
       defaults:
@@ -199,6 +201,56 @@ class SpcVerticleIT {
             Map.of(), List.of(-4.0)), Instant.now());
     assertEquals(List.of(), store.store(List.of(again, again)));
     assertEquals(before, rows(D));
+  }
+
+  @Test
+  void limitsFromAStoredBaselineWindowJudgeTheLiveStream() throws Exception {
+    // Stored: 40 readings alternating 99.5 / 100.5 (mean 100, moving range 1, sigma 1/1.128),
+    // plus a Bad reading and a NaN that must not count, and one outside the window.
+    Instant from = T0.plusSeconds(3000);
+    List<Reading> history = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      history.add(good(E, 3000 + i, i % 2 == 0 ? 99.5 : 100.5));
+    }
+    history.add(new Reading(tagIds.get(E), from.plusMillis(500), null, null, ReadingFixture.BAD));
+    history.add(good(E, 3040, Double.NaN));
+    history.add(good(E, 3100, 1000.0)); // after baselineTo
+    ReadingFixture.insert(schema.dataSource(), history, 50);
+    SpcConfig config = SpcConfigLoader.parse("""
+        tags:
+          - tag: coating/coater/lineSpeed
+            limits: {baselineFrom: "%s", baselineTo: "%s"}
+            rules: [WE_1]
+            ewma: false
+            cusum: false
+        """.formatted(from, from.plusSeconds(60)), "spc.yaml", LINE);
+    SpcVerticle stored = new SpcVerticle(config, tagIds, new JdbcSpcViolationStore(schema.dataSource()),
+        BaselineSource.of(schema.dataSource()), Clock.systemUTC(), 100, 500);
+    await(vertx.deployVerticle(stored));
+
+    // UCL = 100 + 3/1.128 = 102.66: 102.5 is inside, 102.8 beyond.
+    send(List.of(good(E, 4000, 102.5)));
+    send(List.of(good(E, 4001, 102.8)));
+    onePublished.get(30, SECONDS);
+    await(vertx.undeploy(stored.deploymentID()));
+    assertEquals(List.of("WE_1@" + T0.plusSeconds(4001) + "=102.8 " + E), rows(E));
+    JsonObject figures = published.get(0).getJsonObject("figures");
+    assertEquals(100.0, figures.getDouble("center"), 1e-9);
+    assertEquals(1 / 1.128, figures.getDouble("sigma"), 1e-9);
+  }
+
+  @Test
+  void aStoredBaselineWithoutReadingsFailsTheDeploymentNamingTheTag() throws Exception {
+    SpcConfig config = SpcConfigLoader.parse("""
+        tags:
+          - {tag: coating/coater/lineSpeed, limits: {baselineFrom: "2020-01-01T00:00:00Z", baselineTo: "2020-01-02T00:00:00Z"}}
+        """, "spc.yaml", LINE);
+    SpcVerticle empty = new SpcVerticle(config, tagIds, new JdbcSpcViolationStore(schema.dataSource()),
+        BaselineSource.of(schema.dataSource()), Clock.systemUTC(), 100, 500);
+    Throwable failure = vertx.deployVerticle(empty).toCompletionStage().toCompletableFuture()
+        .handle((id, e) -> e).get(30, SECONDS);
+    assertTrue(failure != null && failure.getMessage().contains("SPC tag " + E + ": stored baseline"),
+        String.valueOf(failure));
   }
 
   @Test
