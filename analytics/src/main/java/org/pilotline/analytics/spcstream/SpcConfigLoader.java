@@ -92,6 +92,14 @@ public final class SpcConfigLoader {
     return parse(text, file.toString(), line);
   }
 
+  /**
+   * As {@link #load}, or null when the file does not exist: SPC is optional, a node without
+   * {@code spc.yaml} runs without it.
+   */
+  public static SpcConfig loadIfPresent(Path file, Line line) {
+    return Files.exists(file) ? load(file, line) : null;
+  }
+
   /** Validates YAML text as an SPC file; {@code fileName} is what messages call it. */
   public static SpcConfig parse(String yamlText, String fileName, Line line) {
     Object root = ConfigReader.parseYaml(yamlText, fileName);
