@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.pilotline.acquisition.config.ConfigReader;
 import org.pilotline.acquisition.line.ConfigException;
 import org.pilotline.acquisition.line.Line;
@@ -482,10 +481,5 @@ public final class SpcConfigLoader {
       return spec.lsl() != null && spec.usl() != null && !(spec.lsl() < spec.usl())
           ? "its spec limits are equal (lsl = usl), which gives no Cpk" : null;
     }
-  }
-
-  /** The rule names the file accepts, for docs and messages. */
-  static String ruleNames() {
-    return RULE_NAMES.stream().collect(Collectors.joining(", "));
   }
 }

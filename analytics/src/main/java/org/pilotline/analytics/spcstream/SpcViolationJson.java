@@ -2,6 +2,7 @@ package org.pilotline.analytics.spcstream;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 import org.pilotline.analytics.spc.SpcAlarm;
@@ -26,7 +27,7 @@ public final class SpcViolationJson {
         .put("value", a.value())
         .put("detectedAt", v.detectedAt().toString())
         .put("figures", figures(a.figures()))
-        .put("points", new JsonArray(a.points().stream().map(Object.class::cast).toList()));
+        .put("points", new JsonArray(new ArrayList<>(a.points())));
   }
 
   /** What goes into {@code spc_violation.detail}: the tag key, description, figures and points. */
@@ -36,7 +37,7 @@ public final class SpcViolationJson {
         .put("tag", v.tagKey())
         .put("description", a.description())
         .put("figures", figures(a.figures()))
-        .put("points", new JsonArray(a.points().stream().map(Object.class::cast).toList()));
+        .put("points", new JsonArray(new ArrayList<>(a.points())));
   }
 
   private static JsonObject figures(Map<String, Double> figures) {
