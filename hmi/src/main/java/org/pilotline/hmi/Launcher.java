@@ -12,6 +12,8 @@ import org.pilotline.acquisition.opcua.security.PkiCommand;
 import org.pilotline.acquisition.sim.SimulatorMain;
 import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
+import org.pilotline.acquisition.sim.WriteListener;
+import org.pilotline.analytics.spcstream.SpcConfigLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +84,8 @@ public final class Launcher {
     try {
       ApplicationConfig config = ApplicationConfig.load(configDir.resolve("application.yaml"));
       Line line = LineLoader.load(configDir.resolve("line.yaml"));
-      node = PilotlineNode.start(config, line);
+      node = PilotlineNode.start(config, line, WriteListener.NONE,
+          SpcConfigLoader.loadIfPresent(configDir.resolve("spc.yaml"), line));
     } catch (ConfigException e) {
       System.err.println("configuration error:\n" + e.getMessage());
       System.exit(2);
