@@ -34,6 +34,7 @@ import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.IdentityProvider;
+import org.eclipse.milo.opcua.sdk.client.identity.SignedIdentityToken;
 import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
@@ -54,10 +55,12 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
+import org.eclipse.milo.opcua.stack.core.types.structured.AnonymousIdentityToken;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
+import org.eclipse.milo.opcua.stack.core.types.structured.SignatureData;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.junit.jupiter.api.AfterAll;
@@ -393,6 +396,17 @@ class ResultServerIT {
   void anonymousLoginIsRefused() {
     UaException e = assertThrows(UaException.class, () -> connect(AnonymousProvider.INSTANCE));
     assertTrue(e.getStatusCode().isBad(), e.toString());
+  }
+
+  // The client library refuses by itself when no anonymous policy is offered; this sends the token
+  // anyway, so that the refusal is the server's.
+  @Test
+  void anonymousTokenSentAnywayIsRefusedByTheServer() {
+    IdentityProvider forced = (endpoint, nonce) ->
+        new SignedIdentityToken(new AnonymousIdentityToken("anonymous"), new SignatureData(null, null));
+    UaException e = assertThrows(UaException.class, () -> connect(forced));
+    assertTrue(Set.of(StatusCodes.Bad_IdentityTokenInvalid, StatusCodes.Bad_IdentityTokenRejected)
+        .contains(e.getStatusCode().getValue()), e.toString());
   }
 
   @Test
