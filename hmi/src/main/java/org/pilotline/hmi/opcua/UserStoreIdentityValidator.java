@@ -1,6 +1,7 @@
 package org.pilotline.hmi.opcua;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -70,8 +71,8 @@ final class UserStoreIdentityValidator extends AbstractUsernameIdentityValidator
   }
 
   /** The user logged in on {@code session}, if it logged in by name. */
-  static java.util.Optional<User> user(Session session) {
+  static Optional<User> user(Session session) {
     Identity identity = session.getIdentity();
-    return identity != null && identity.getUserData() instanceof User u ? java.util.Optional.of(u) : java.util.Optional.empty();
+    return identity != null && identity.getUserData() instanceof User u ? Optional.of(u) : Optional.empty();
   }
 }
