@@ -82,6 +82,7 @@ import org.pilotline.acquisition.line.UnitKind;
 import org.pilotline.acquisition.line.UnitNode;
 import org.pilotline.acquisition.line.UnitRole;
 import org.pilotline.acquisition.opcua.security.Pki;
+import org.pilotline.acquisition.opcua.security.PkiCommand;
 import org.pilotline.acquisition.testing.TestDatabase;
 import org.pilotline.analytics.anomaly.Anomaly;
 import org.pilotline.analytics.anomaly.AnomalyJson;
@@ -469,7 +470,7 @@ class ResultServerIT {
   }
 
   @Test
-  void untrustedClientCertificateIsRefusedAndKeptInRejectedForPkiTrust() throws Exception {
+  void untrustedClientIsRefusedUntilTrustedWithPkiTrustWhileTheServerRuns() throws Exception {
     KeyPair strangerKeys = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
     X509Certificate stranger = new SelfSignedCertificateBuilder(strangerKeys)
         .setCommonName("stranger").setApplicationUri(CLIENT_URI).build();
@@ -479,6 +480,25 @@ class ResultServerIT {
 
     assertTrue(Pki.open(serverPki).rejectedCertificates().stream()
         .anyMatch(e -> e.thumbprint().equals(Pki.thumbprint(stranger))));
+
+    // Trusted with the CLI while the server runs: the next attempt gets in, no restart.
+    assertEquals(0, PkiCommand.run(new String[] {"trust", Pki.thumbprint(stranger).substring(0, 12), "--dir",
+        serverPki.toString()}, System.out, System.err));
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      try {
+        OpcUaClient client = connect(new UsernameProvider(ENGINEER, ENGINEER_PASSWORD), strangerKeys, stranger,
+            SecurityPolicy.Basic256Sha256);
+        assertTrue(client.readValue(0, TimestampsToReturn.Both, node(client, "Anomalies/Count")).statusCode().isGood());
+        break;
+      } catch (UaException e) {
+        // The trust list is reloaded by a file watcher, a moment after the move.
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("still refused " + WAIT + " after pki trust", e);
+        }
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
+    }
   }
 
   @Test
