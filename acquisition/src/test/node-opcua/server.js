@@ -106,6 +106,8 @@ async function main() {
     port: options.port,
     host: "127.0.0.1",
     hostname: "127.0.0.1",
+    // In the certificate too, so that a client checking the host name against the URL agrees.
+    alternateHostname: ["127.0.0.1"],
     resourcePath: "/pilotline",
     serverCertificateManager: certificateManager,
     securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes256_Sha256_RsaPss],

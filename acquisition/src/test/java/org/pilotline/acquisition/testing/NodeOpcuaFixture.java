@@ -47,14 +47,18 @@ public final class NodeOpcuaFixture {
    * installed node-opcua {@value #NODE_OPCUA_VERSION} in {@link #dir()}.
    */
   public static void assumeInstalled() {
-    String reason = unavailableReason();
-    if (reason == null) {
+    requireOrSkip(unavailableReason(), "true".equalsIgnoreCase(System.getenv("CI")));
+  }
+
+  /** Fails when {@code ci}, else skips, when there is a reason the fixture cannot run. */
+  static void requireOrSkip(String unavailableReason, boolean ci) {
+    if (unavailableReason == null) {
       return;
     }
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new IllegalStateException("node-opcua interop fixture unavailable on CI: " + reason);
+    if (ci) {
+      throw new IllegalStateException("node-opcua interop fixture unavailable on CI: " + unavailableReason);
     }
-    Assumptions.assumeTrue(false, "node-opcua interop IT skipped: " + reason);
+    Assumptions.assumeTrue(false, "node-opcua interop IT skipped: " + unavailableReason);
   }
 
   /** Why the fixture cannot run here, or null when it can. */
@@ -66,7 +70,7 @@ public final class NodeOpcuaFixture {
     return unavailable;
   }
 
-  private static String check(Path dir) {
+  static String check(Path dir) {
     if (!Files.isRegularFile(dir.resolve("server.js")) || !Files.isRegularFile(dir.resolve("client.js"))) {
       return "no server.js/client.js in " + dir + " (set -D" + DIR_PROPERTY + "=<folder>)";
     }
