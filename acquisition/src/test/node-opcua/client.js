@@ -10,6 +10,7 @@
 // command line. The client's own certificate lives in --pki (created on first use); the server's
 // certificate is trusted only when given with --trust (an unknown one is rejected).
 //
+// 64-bit integers are printed as decimal strings.
 // Commands (NodeIds as text: ns=2;s=X, i=85, or nsu=<namespace uri>;s=X, resolved against the
 // server's namespace array):
 //   certificate <out.der>               write the client's certificate (DER) and exit; no server
@@ -33,6 +34,7 @@ const {
   AttributeIds,
   DataType,
   Variant,
+  VariantArrayType,
   StatusCodes,
   TimestampsToReturn,
   BrowseDirection,
@@ -71,6 +73,28 @@ function plain(value) {
     return String(value);
   }
   return value;
+}
+
+// node-opcua holds a 64-bit integer as [high, low] unsigned 32-bit words.
+function toWords(big) {
+  const unsigned = big < 0n ? (1n << 64n) + big : big;
+  return [Number(unsigned >> 32n), Number(unsigned & 0xffffffffn)];
+}
+
+// A Variant's value as JSON; 64-bit integers as decimal strings (a JSON number may round them).
+function variantValue(variant) {
+  const type = variant.dataType;
+  if (type === DataType.Int64 || type === DataType.UInt64) {
+    const one = (w) => {
+      if (!Array.isArray(w)) return String(w);
+      let v = (BigInt(w[0]) << 32n) | BigInt(w[1] >>> 0);
+      if (type === DataType.Int64 && v >= 1n << 63n) v -= 1n << 64n;
+      return v.toString();
+    };
+    const v = variant.value;
+    return Array.isArray(v) && (v.length === 0 || Array.isArray(v[0])) ? v.map(one) : one(v);
+  }
+  return plain(variant.value);
 }
 
 function statusName(statusCode) {
@@ -137,10 +161,10 @@ function parseArgument(text) {
     case "String": value = raw; break;
     case "NodeId": value = resolveNodeId(raw); break;
     case "LocalizedText": value = { text: raw }; break;
-    case "Int64": case "UInt64": value = BigInt(raw); break;
+    case "Int64": case "UInt64": value = toWords(BigInt(raw)); break;
     default: value = Number(raw);
   }
-  return new Variant({ dataType: DataType[type], value });
+  return new Variant({ dataType: DataType[type], arrayType: VariantArrayType.Scalar, value });
 }
 
 async function main() {
@@ -219,7 +243,7 @@ async function run(o, session, nodeId) {
           nodeId: a[i],
           status: statusName(dv.statusCode),
           dataType: DataType[dv.value.dataType],
-          value: plain(dv.value.value),
+          value: variantValue(dv.value),
           sourceTimestamp: dv.sourceTimestamp ? dv.sourceTimestamp.toISOString() : null,
         });
         if (!dv.statusCode.isGood() && !bad) bad = dv.statusCode;
@@ -251,7 +275,7 @@ async function run(o, session, nodeId) {
           nodeId: a[0],
           status: statusName(dv.statusCode),
           dataType: DataType[dv.value.dataType],
-          value: plain(dv.value.value),
+          value: variantValue(dv.value),
           sourceTimestamp: dv.sourceTimestamp ? dv.sourceTimestamp.toISOString() : null,
         });
       });
@@ -296,7 +320,7 @@ async function run(o, session, nodeId) {
       });
       emit({
         status: statusName(result.statusCode),
-        outputArguments: (result.outputArguments || []).map((v) => plain(v.value)),
+        outputArguments: (result.outputArguments || []).map(variantValue),
         inputArgumentResults: (result.inputArgumentResults || []).map(statusName),
       });
       if (!result.statusCode.isGood()) throw new Failure("call " + a[1], statusName(result.statusCode));
