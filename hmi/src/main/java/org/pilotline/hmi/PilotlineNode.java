@@ -41,6 +41,9 @@ import org.pilotline.acquisition.store.WriterMetrics;
 import org.pilotline.acquisition.store.spool.ReadingSpool;
 import org.pilotline.acquisition.store.spool.SpoolConfig;
 import org.pilotline.acquisition.store.spool.SpoolMetrics;
+import org.pilotline.analytics.anomaly.JdbcAnomalyLedger;
+import org.pilotline.hmi.auth.JdbcUserStore;
+import org.pilotline.hmi.opcua.ResultServer;
 import org.pilotline.hmi.web.ApiVerticle;
 import org.pilotline.hmi.web.JdbcLatestValues;
 import org.pilotline.hmi.web.UnitSlotCache;
@@ -66,6 +69,7 @@ public final class PilotlineNode implements AutoCloseable {
   private ReadingSpool spool;
   private ProcessWindowVerticle windows;
   private ApiVerticle api;
+  private ResultServer resultServer;
   private UnitSlotCache units;
   private Line line;
   private String url;
@@ -153,6 +157,11 @@ public final class PilotlineNode implements AutoCloseable {
     api = new ApiVerticle(config.hmi().host(), config.hmi().port(), latest, this::health);
     await(vertx.deployVerticle(api));
     url = "http://" + config.hmi().host() + ":" + api.actualPort() + "/";
+    if (config.resultServer().enabled()) {
+      resultServer = new ResultServer(config.resultServer(), line, new JdbcAnomalyLedger(dataSource),
+          new JdbcUserStore(dataSource), this::tagStatuses, Clock.systemUTC());
+      await(vertx.deployVerticle(resultServer));
+    }
     long tagsOk = clients.stream().flatMap(c -> c.tagStatuses().values().stream()).filter(TagStatus::ok).count();
     long unitsOk = clients.stream().flatMap(c -> c.unitStatuses().values().stream()).filter(TagStatus::ok).count();
     long units = line.equipment().mapToLong(e -> e.units().size()).sum();
@@ -176,6 +185,11 @@ public final class PilotlineNode implements AutoCloseable {
   /** The web page's URL. */
   public String url() {
     return url;
+  }
+
+  /** The result server's endpoint URLs; empty when it is not enabled. */
+  public List<String> resultServerUrls() {
+    return resultServer == null ? List.of() : resultServer.endpointUrls();
   }
 
   public StorageMode storageMode() {
