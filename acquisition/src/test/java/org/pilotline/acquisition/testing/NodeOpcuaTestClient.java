@@ -38,6 +38,12 @@ public record NodeOpcuaTestClient(String endpointUrl, String policy, String mode
     Objects.requireNonNull(pkiDir, "pkiDir");
   }
 
+  /** Without the password: a record would print every component in an assertion message. */
+  @Override
+  public String toString() {
+    return "NodeOpcuaTestClient[" + endpointUrl + " " + policy + "/" + mode + " user=" + user + "]";
+  }
+
   /**
    * One run's outcome.
    *
