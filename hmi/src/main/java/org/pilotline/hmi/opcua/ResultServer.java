@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +46,7 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.pilotline.acquisition.config.ApplicationConfig;
 import org.pilotline.acquisition.line.CellEvent;
 import org.pilotline.acquisition.line.Line;
@@ -148,13 +150,16 @@ public final class ResultServer extends VerticleBase {
     });
     long t0 = System.nanoTime();
     return vertx.executeBlocking(this::build)
-        .compose(s -> Future.fromCompletionStage(s.startup(), context))
+        .compose(s -> Future.fromCompletionStage(s.startup(), context)
+            .recover(e -> Future.failedFuture(new IllegalStateException("result server cannot listen on "
+                + config.host() + ":" + port + ": " + rootCause(e), e))))
         .compose(s -> {
           listen();
           refreshStates();
           refreshTimer = vertx.setPeriodic(STATE_REFRESH_MS, id -> refreshStates());
           return reloadAnomalies();
         })
+        .recover(e -> stop().transform(ignored -> Future.failedFuture(e)))
         .onSuccess(v -> LOG.info("result server started: endpoints={}, policies={}, modes={}, allowNone={},"
                 + " anonymous={}, pkiDir={}, ms={}", endpointUrls, config.securityPolicies(),
             config.securityModes(), config.allowNone(), config.anonymous(), config.pkiDir(),
@@ -167,6 +172,12 @@ public final class ResultServer extends VerticleBase {
     String host = config.endpointHost();
     Pki.ApplicationIdentity identity =
         pki.applicationIdentity(APPLICATION_URI, "pilotline result server", List.of(host));
+    String uri = CertificateUtil.getSanUri(identity.certificate()).orElse("");
+    if (!uri.equals(APPLICATION_URI)) {
+      // Clients check that the certificate names the server's application URI.
+      throw new IllegalStateException("resultServer.pkiDir " + pki.dir() + " holds the certificate of another"
+          + " application (URI \"" + uri + "\"); give the result server a PKI folder of its own");
+    }
     trust = FileBasedTrustListManager.createAndInitialize(pki.dir());
     long active = users.activeCount();
     if (active == 0) {
@@ -315,30 +326,30 @@ public final class ResultServer extends VerticleBase {
         });
   }
 
-  private static java.util.Optional<JsonObject> json(Object body, String address) {
+  private static Optional<JsonObject> json(Object body, String address) {
     if (body instanceof JsonObject j) {
-      return java.util.Optional.of(j);
+      return Optional.of(j);
     }
     if (body instanceof String s) {
       try {
-        return java.util.Optional.of(new JsonObject(s));
+        return Optional.of(new JsonObject(s));
       } catch (RuntimeException e) {
         LOG.warn("message ignored: address={}, reason=not JSON: {}", address, e.getMessage());
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
     }
     LOG.warn("message ignored: address={}, reason=not JSON but {}", address,
         body == null ? "null" : body.getClass().getName());
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
-  private static java.util.Optional<Anomaly> anomaly(Object body, String address) {
+  private static Optional<Anomaly> anomaly(Object body, String address) {
     return json(body, address).flatMap(j -> {
       try {
-        return java.util.Optional.of(AnomalyJson.anomaly(j));
+        return Optional.of(AnomalyJson.anomaly(j));
       } catch (RuntimeException e) {
         LOG.warn("message ignored: address={}, reason=not an anomaly: {}, message={}", address, e, j.encode());
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
     });
   }
@@ -347,6 +358,7 @@ public final class ResultServer extends VerticleBase {
   public Future<?> stop() {
     if (refreshTimer >= 0) {
       vertx.cancelTimer(refreshTimer);
+      refreshTimer = -1;
     }
     Future<?> stopped = server == null ? Future.succeededFuture()
         : Future.fromCompletionStage(server.shutdown(), context);
@@ -357,10 +369,20 @@ public final class ResultServer extends VerticleBase {
       if (trust != null) {
         trust.close();
       }
-      workers.shutdownNow();
+      if (workers != null) {
+        workers.shutdownNow();
+      }
       LOG.info("result server stopped: endpoints={}", endpointUrls);
       return null;
     }));
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.toString();
   }
 
   private static int freePort(String host) throws IOException {

@@ -109,6 +109,7 @@ class ResultServerIT {
 
   private static TestDatabase.Schema schema;
   private static JdbcAnomalyLedger ledger;
+  private static JdbcUserStore users;
   private static Vertx vertx;
   private static ResultServer server;
   private static Path root;
@@ -137,7 +138,7 @@ class ResultServerIT {
     schema = TestDatabase.createMigratedSchema("result_server");
     ledger = new JdbcAnomalyLedger(schema.dataSource());
     // Few iterations: the hashing is PasswordHashTest's business, logins here should be quick.
-    JdbcUserStore users = new JdbcUserStore(schema.dataSource(), PasswordHash.withIterations(10_000));
+    users = new JdbcUserStore(schema.dataSource(), PasswordHash.withIterations(10_000));
     UserStore.Actor admin = new UserStore.Actor("it", "cli");
     users.add(ENGINEER, ENGINEER_PASSWORD.toCharArray(), EnumSet.of(Role.ENGINEER, Role.OPERATOR), admin);
     users.add(OPERATOR, OPERATOR_PASSWORD.toCharArray(), EnumSet.of(Role.OPERATOR), admin);
@@ -160,13 +161,15 @@ class ResultServerIT {
 
     vertx = Vertx.vertx();
     LocalCodecs.register(vertx.eventBus());
-    ApplicationConfig.ResultServer config = new ApplicationConfig.ResultServer(true, "127.0.0.1", "", 0,
-        "/pilotline", serverPki, List.of("Basic256Sha256", "Aes256_Sha256_RsaPss"), List.of("SignAndEncrypt"),
-        false, false, 10);
-    server = new ResultServer(config, line(), ledger, users, () -> Map.copyOf(statuses), Clock.systemUTC());
+    server = new ResultServer(config(false), line(), ledger, users, () -> Map.copyOf(statuses), Clock.systemUTC());
     // Generous: the first start makes an RSA key, slow on a busy 2-core machine.
     vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
     serverCertificate = Pki.readCertificateFile(pki.certificateFile());
+  }
+
+  private static ApplicationConfig.ResultServer config(boolean allowNone) {
+    return new ApplicationConfig.ResultServer(true, "127.0.0.1", "", 0, "/pilotline", serverPki,
+        List.of("Basic256Sha256", "Aes256_Sha256_RsaPss"), List.of("SignAndEncrypt"), allowNone, false, 10);
   }
 
   @AfterAll
@@ -430,6 +433,32 @@ class ResultServerIT {
     assertTrue(endpoints.stream().allMatch(e -> e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt));
     assertTrue(endpoints.stream().flatMap(e -> Stream.of(e.getUserIdentityTokens()))
         .noneMatch(t -> t.getTokenType() == org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType.Anonymous));
+  }
+
+  // None is off unless configured; when it is, the password must still not travel in clear.
+  @Test
+  void allowNoneAddsANoneEndpointWhoseUserTokenIsStillEncrypted() throws Exception {
+    ResultServer withNone = new ResultServer(config(true), line(), ledger, users, Map::of, Clock.systemUTC());
+    String deployment = vertx.deployVerticle(withNone).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    try {
+      String url = withNone.endpointUrls().get(0);
+      EndpointDescription none = DiscoveryClient.getEndpoints(url).get(10, TimeUnit.SECONDS).stream()
+          .filter(e -> SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri())).findFirst().orElseThrow();
+      assertEquals(List.of(SecurityPolicy.Basic256Sha256.getUri()),
+          Stream.of(none.getUserIdentityTokens()).map(t -> t.getSecurityPolicyUri()).toList());
+
+      OpcUaClient client = OpcUaClient.create(url,
+          endpoints -> endpoints.stream().filter(e -> SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri()))
+              .findFirst(),
+          transport -> {},
+          cfg -> cfg.setApplicationName(LocalizedText.english("none client")).setApplicationUri(CLIENT_URI)
+              .setIdentityProvider(new UsernameProvider(ENGINEER, ENGINEER_PASSWORD)));
+      clients.add(client);
+      client.connect();
+      assertTrue(client.readValue(0, TimestampsToReturn.Both, node(client, "Anomalies/Count")).statusCode().isGood());
+    } finally {
+      vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
   }
 
   @Test
