@@ -80,6 +80,19 @@ public final class JdbcFeatureStore implements FeatureStore {
     return vectors;
   }
 
+  /** The highest feature-schema version stored, if any vector is. */
+  public java.util.OptionalInt latestSchemaVersion() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("select max(schema_version) from cell_feature");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      int v = rs.getInt(1);
+      return rs.wasNull() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(v);
+    } catch (SQLException e) {
+      throw new IllegalStateException("feature store: latest schema version: " + e.getMessage(), e);
+    }
+  }
+
   static JsonObject toJson(FeatureVector v) {
     JsonObject json = new JsonObject();
     double[] values = v.values();
