@@ -32,10 +32,6 @@ import smile.math.MathEx;
  * they are.
  */
 public final class IsolationForestModel implements AnomalyModel {
-  // Measured share of fit time spent growing trees (100 trees, ψ 256, 100k rows): the rest is
-  // scoring the training set for the threshold.
-  private static final double GROW_SHARE = 0.7;
-
   private final IsolationForest forest;
   private final TrainedModel trained;
   private final double[] medians;
@@ -61,8 +57,8 @@ public final class IsolationForestModel implements AnomalyModel {
 
   /**
    * As {@link #fit(double[][], List, IsolationForestParams, double)}, telling {@code progress} the
-   * fraction done (0 to 1) after each tree and each slice of the calibration scoring: growing the
-   * trees is about 70 % of the work, scoring the training set for the threshold the rest.
+   * fraction done (0 to 1) after each tree and after each twentieth of the calibration scoring
+   * (scoring the training set for the threshold is most of the work on a large set).
    */
   public static IsolationForestModel fit(double[][] x, List<String> featureNames,
       IsolationForestParams params, double falseAlarmRate, DoubleConsumer progress) {
@@ -75,14 +71,19 @@ public final class IsolationForestModel implements AnomalyModel {
     }
     Standardisation standardisation = Standardisation.fit(x);
     double[][] z = standardisation.apply(x);
-    IsolationForest forest = grow(z, params, progress);
+    int psi = Math.max(2, (int) Math.round(params.subsample() * z.length));
+    // Growing a tree costs about as much as scoring 60 ψ rows (measured on 100k x 12, ψ 256:
+    // 3 s to grow 100 trees, 19 s to score the 100k rows on one core).
+    double growShare = 60.0 * psi / (60.0 * psi + z.length);
+    IsolationForest forest = grow(z, params, f -> progress.accept(growShare * f));
+    // Scored in slices, each in Smile's parallel stream (scoring draws no random numbers, so the
+    // result does not depend on the threads), to report progress between slices.
     double[] scores = new double[z.length];
-    int slice = Math.max(1, z.length / 20);
-    for (int i = 0; i < z.length; i++) {
-      scores[i] = forest.score(z[i]);
-      if ((i + 1) % slice == 0) {
-        progress.accept(GROW_SHARE + (1 - GROW_SHARE) * (i + 1) / z.length);
-      }
+    int slice = Math.max(1, (z.length + 19) / 20);
+    for (int from = 0; from < z.length; from += slice) {
+      int to = Math.min(z.length, from + slice);
+      System.arraycopy(forest.score(Arrays.copyOfRange(z, from, to)), 0, scores, from, to - from);
+      progress.accept(growShare + (1 - growShare) * to / z.length);
     }
     progress.accept(1.0);
     double threshold = Models.quantileThreshold(scores, falseAlarmRate);
@@ -162,7 +163,7 @@ public final class IsolationForestModel implements AnomalyModel {
         sample.add(z[permutation[i]]);
       }
       trees[t] = new IsolationTree(sample, params.maxDepth(), params.extensionLevel());
-      progress.accept(GROW_SHARE * (t + 1) / trees.length);
+      progress.accept((t + 1.0) / trees.length);
     }
     return new IsolationForest(psi, params.extensionLevel(), trees);
   }

@@ -43,7 +43,7 @@ public final class ModelTrainer {
   private static final double LOAD = 0.05;
   private static final double EXCLUDE = 0.08;
   private static final double PREPARE = 0.10;
-  private static final double FOREST = 0.80;
+  private static final double FOREST = 0.72;
   private static final double PCA = 0.95;
 
   private final FeatureStore features;
