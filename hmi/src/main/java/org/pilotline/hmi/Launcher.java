@@ -15,6 +15,7 @@ import org.pilotline.acquisition.sim.SimulatorServer;
 import org.pilotline.acquisition.sim.WriteListener;
 import org.pilotline.analytics.spcstream.SpcConfigLoader;
 import org.pilotline.hmi.auth.UsersCommand;
+import org.pilotline.analytics.training.TrainCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code docs/SIMULATOR.md}). {@code Launcher discover opc.tcp://host:port/path [options]} browses
  * an endpoint and writes a draft {@code line.yaml} (see {@code docs/OPERATIONS.md}). {@code Launcher pki
  * list|trust <thumbprint-prefix> [--dir DIR]} shows and trusts server certificates. {@code Launcher
- * users add|passwd|roles|disable|enable|list} manages the users of the HMI and the result server.
+ * users add|passwd|roles|disable|enable|list} manages the users of the HMI and the result server. {@code Launcher
+ * train [--window 14d]} trains the anomaly models; {@code Launcher models list|rollback <kind>}
+ * lists and rolls back their versions (see {@code docs/ANALYTICS.md}).
  */
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -69,6 +72,10 @@ public final class Launcher {
     }
     if (args.length > 0 && args[0].equals("users")) {
       System.exit(UsersCommand.run(Arrays.copyOfRange(args, 1, args.length), System.in, System.out, System.err));
+      return;
+    }
+    if (args.length > 0 && (args[0].equals("train") || args[0].equals("models"))) {
+      System.exit(TrainCommand.run(args, System.out, System.err));
       return;
     }
     if (args.length > 0 && args[0].equals("discover")) {
