@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.pilotline.acquisition.LocalCodecs;
 import org.pilotline.acquisition.config.ApplicationConfig;
@@ -44,6 +45,13 @@ import org.pilotline.acquisition.store.WriterMetrics;
 import org.pilotline.acquisition.store.spool.ReadingSpool;
 import org.pilotline.acquisition.store.spool.SpoolConfig;
 import org.pilotline.acquisition.store.spool.SpoolMetrics;
+import org.pilotline.analytics.spcstream.BaselineSource;
+import org.pilotline.analytics.spcstream.JdbcSpcViolationStore;
+import org.pilotline.analytics.spcstream.SpcConfig;
+import org.pilotline.analytics.spcstream.SpcVerticle;
+import org.pilotline.analytics.anomaly.JdbcAnomalyLedger;
+import org.pilotline.hmi.auth.JdbcUserStore;
+import org.pilotline.hmi.opcua.ResultServer;
 import org.pilotline.hmi.web.ApiVerticle;
 import org.pilotline.hmi.web.JdbcLatestValues;
 import org.pilotline.hmi.web.UnitSlotCache;
@@ -69,10 +77,13 @@ public final class PilotlineNode implements AutoCloseable {
   private ReadingSpool spool;
   private ProcessWindowVerticle windows;
   private ApiVerticle api;
+  private ResultServer resultServer;
   private UnitSlotCache units;
   private ReadingQuarantine.Totals quarantineAtStart;
   private Line line;
   private String url;
+  private SpcConfig spcConfig;
+  private SpcVerticle spc;
 
   private PilotlineNode() {}
 
@@ -87,7 +98,14 @@ public final class PilotlineNode implements AutoCloseable {
 
   /** As {@link #start(ApplicationConfig, Line)}, telling {@code simulatorWrites} of every value the simulator writes. */
   public static PilotlineNode start(ApplicationConfig config, Line line, WriteListener simulatorWrites) throws Exception {
+    return start(config, line, simulatorWrites, null);
+  }
+
+  /** As {@link #start(ApplicationConfig, Line, WriteListener)}, with SPC on the reading streams unless {@code spc} is null. */
+  public static PilotlineNode start(ApplicationConfig config, Line line, WriteListener simulatorWrites,
+      SpcConfig spc) throws Exception {
     PilotlineNode node = new PilotlineNode();
+    node.spcConfig = spc;
     try {
       node.startAll(config, line, simulatorWrites);
       return node;
@@ -133,9 +151,10 @@ public final class PilotlineNode implements AutoCloseable {
     }
     writer = new ReadingWriterVerticle(new CopyReadingWriter(dataSource),
         new WriterConfig(w.batchRows(), w.flushMs(), w.queueCapacity()), spool);
-    windows = new ProcessWindowVerticle(new JdbcUnitStore(dataSource));
+    windows = new ProcessWindowVerticle(new JdbcUnitStore(dataSource), line.route().get(line.route().size() - 1));
     await(vertx.deployVerticle(writer));
     await(vertx.deployVerticle(windows));
+    deploySpc(tagIds);
 
     List<Future<String>> deployments = new ArrayList<>();
     JdbcDataGapStore gapStore = new JdbcDataGapStore(dataSource);
@@ -164,11 +183,34 @@ public final class PilotlineNode implements AutoCloseable {
     api = new ApiVerticle(config.hmi().host(), config.hmi().port(), latest, this::health, quarantine);
     await(vertx.deployVerticle(api));
     url = "http://" + config.hmi().host() + ":" + api.actualPort() + "/";
+    if (config.resultServer().enabled()) {
+      resultServer = new ResultServer(config.resultServer(), line, new JdbcAnomalyLedger(dataSource),
+          new JdbcUserStore(dataSource), this::tagStatuses, Clock.systemUTC());
+      await(vertx.deployVerticle(resultServer));
+    }
     long tagsOk = clients.stream().flatMap(c -> c.tagStatuses().values().stream()).filter(TagStatus::ok).count();
     long unitsOk = clients.stream().flatMap(c -> c.unitStatuses().values().stream()).filter(TagStatus::ok).count();
     long units = line.equipment().mapToLong(e -> e.units().size()).sum();
     LOG.info("pilotline started: storageMode={}, tagsSubscribed={}/{}, unitNodesSubscribed={}/{}, equipment={}, url={}",
         storageMode.name().toLowerCase(), tagsOk, tagIds.size(), unitsOk, units, clients.size(), url);
+  }
+
+  /** Before the equipment clients, so that SPC sees the first readings; a failure leaves the rest running. */
+  private void deploySpc(Map<String, Integer> tagIds) throws Exception {
+    if (spcConfig == null) {
+      return;
+    }
+    SpcVerticle v = new SpcVerticle(spcConfig, tagIds, new JdbcSpcViolationStore(dataSource),
+        BaselineSource.of(dataSource));
+    await(vertx.deployVerticle(v).map(id -> spc = v).otherwise(err -> {
+      LOG.error("spc not started, running without it: reason={}", err.getMessage());
+      return null;
+    }));
+  }
+
+  /** SPC on the reading streams (violations, Cpk/Ppk table), if it runs. */
+  public Optional<SpcVerticle> spc() {
+    return Optional.ofNullable(spc);
   }
 
   private static SimulatorOptions simulatorOptions(ApplicationConfig.Simulator sim) {
@@ -187,6 +229,11 @@ public final class PilotlineNode implements AutoCloseable {
   /** The web page's URL. */
   public String url() {
     return url;
+  }
+
+  /** The result server's endpoint URLs; empty when it is not enabled. */
+  public List<String> resultServerUrls() {
+    return resultServer == null ? List.of() : resultServer.endpointUrls();
   }
 
   public StorageMode storageMode() {

@@ -182,6 +182,26 @@ class ApplicationConfigTest {
     }
 
     @Test
+    void analyticsFaultsNameTheKey() {
+      ConfigException e = failure("analytics:\n  falseAlarmRate: 0.7\n  verdictModel: svm\n"
+          + "  forestExtensionLevel: -2\n", NONE, NONE);
+      assertEquals(List.of(
+              FILE + ": analytics.falseAlarmRate: must be in (0, 0.5): \"0.7\"",
+              FILE + ": analytics.verdictModel: not one of pca, isolationForest: \"svm\"",
+              FILE + ": analytics.forestExtensionLevel: must be in -1..100000: \"-2\""),
+          e.getMessage().lines().toList());
+    }
+
+    @Test
+    void analyticsOverrideFromTheEnvironment() {
+      ApplicationConfig config = parse("", Map.of("PILOTLINE_ANALYTICS_FOREST_TREES", "7",
+          "PILOTLINE_ANALYTICS_VERDICT_MODEL", "isolationForest"), NONE);
+      assertEquals(7, config.analytics().forestTrees());
+      assertEquals("isolationForest", config.analytics().verdictModel());
+      assertEquals(0.01, config.analytics().falseAlarmRate());
+    }
+
+    @Test
     void everyFaultIsListed() {
       ConfigException e = failure("hmi:\n  port: -1\nsimulator:\n  seed: x\n",
           Map.of("PILOTLINE_WRITER_FLUSH_MS", "0"), NONE);
@@ -285,6 +305,74 @@ class ApplicationConfigTest {
     void negativeFsyncIntervalIsRefused() {
       ConfigException e = failure("", Map.of("PILOTLINE_SPOOL_FSYNC_INTERVAL_MS", "-1"), NONE);
       assertEquals("spool.fsyncIntervalMs", e.path());
+    }
+  }
+
+  @Nested
+  class ResultServerSection {
+    @Test
+    void defaultsAreSecureOnlyAndOff() {
+      ApplicationConfig.ResultServer rs = ApplicationConfig.defaults().resultServer();
+      assertFalse(rs.enabled());
+      assertEquals(List.of("Basic256Sha256", "Aes256_Sha256_RsaPss"), rs.securityPolicies());
+      assertEquals(List.of("SignAndEncrypt"), rs.securityModes());
+      assertFalse(rs.allowNone());
+      assertFalse(rs.anonymous());
+      assertEquals(4841, rs.port());
+      assertEquals(50, rs.maxAnomalies());
+    }
+
+    // None must be asked for by name (allowNone), not slipped into the policy list.
+    @Test
+    void noneInThePolicyListIsRefusedWithTheSwitchToUse() {
+      ConfigException e = failure("""
+          resultServer:
+            securityPolicies: [Basic256Sha256, None]
+          """, NONE, NONE);
+      assertEquals("resultServer.securityPolicies[1]", e.path());
+      assertTrue(e.getMessage().contains("allowNone"), e.getMessage());
+    }
+
+    @Test
+    void deprecatedPolicyIsRefused() {
+      ConfigException e = failure("resultServer:\n  securityPolicies: [Basic128Rsa15]\n", NONE, NONE);
+      assertEquals("resultServer.securityPolicies[0]", e.path());
+      assertTrue(e.getMessage().contains("Basic128Rsa15"), e.getMessage());
+    }
+
+    @Test
+    void noSecureEndpointAndNoNoneIsRefused() {
+      ConfigException e = failure("resultServer:\n  securityPolicies: []\n", NONE, NONE);
+      assertEquals("resultServer.securityPolicies", e.path());
+      assertTrue(e.getMessage().contains("no endpoint"), e.getMessage());
+    }
+
+    @Test
+    void unknownModeAndBadMaxAnomaliesAreBothReported() {
+      ConfigException e = failure("""
+          resultServer:
+            securityModes: [Encrypt]
+            maxAnomalies: 0
+          """, NONE, NONE);
+      assertTrue(e.getMessage().contains("resultServer.securityModes[0]"), e.getMessage());
+      assertTrue(e.getMessage().contains("resultServer.maxAnomalies"), e.getMessage());
+    }
+
+    @Test
+    void overridesSetPoliciesAsOneList() {
+      ApplicationConfig config = parse("", Map.of("PILOTLINE_RESULT_SERVER_SECURITY_POLICIES",
+          "Aes128_Sha256_RsaOaep;Aes256_Sha256_RsaPss"), Map.of("pilotline.resultServer.enabled", "true"));
+      assertTrue(config.resultServer().enabled());
+      assertEquals(List.of("Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"), config.resultServer().securityPolicies());
+    }
+
+    @Test
+    void endpointHostIsTheBoundHostUnlessEveryInterfaceIsBound() {
+      ApplicationConfig.ResultServer rs = ApplicationConfig.defaults().resultServer();
+      assertEquals("127.0.0.1", rs.endpointHost());
+      ApplicationConfig.ResultServer named = parse("resultServer:\n  host: 0.0.0.0\n  advertisedHost: mes-gw.plant\n",
+          NONE, NONE).resultServer();
+      assertEquals("mes-gw.plant", named.endpointHost());
     }
   }
 }
