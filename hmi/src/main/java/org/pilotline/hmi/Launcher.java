@@ -12,6 +12,7 @@ import org.pilotline.acquisition.opcua.security.PkiCommand;
 import org.pilotline.acquisition.sim.SimulatorMain;
 import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
+import org.pilotline.acquisition.soak.SoakCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code ./config}. {@code Launcher sim [options]} runs the simulator alone (see
  * {@code docs/SIMULATOR.md}). {@code Launcher discover opc.tcp://host:port/path [options]} browses
  * an endpoint and writes a draft {@code line.yaml} (see {@code docs/OPERATIONS.md}). {@code Launcher pki
- * list|trust <thumbprint-prefix> [--dir DIR]} shows and trusts server certificates.
+ * list|trust <thumbprint-prefix> [--dir DIR]} shows and trusts server certificates. {@code Launcher
+ * soak [options]} runs the reliability soak (see {@code docs/RELIABILITY.md}).
  */
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -63,6 +65,10 @@ public final class Launcher {
       System.exit(PkiCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
       return;
     }
+    if (args.length > 0 && args[0].equals("soak")) {
+      System.exit(SoakCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     if (args.length > 0 && args[0].equals("discover")) {
       runDiscovery(Arrays.copyOfRange(args, 1, args.length));
       return;
@@ -74,7 +80,8 @@ public final class Launcher {
       } else {
         System.err.println("unknown argument: " + args[i] + "\nusage: Launcher [--config DIR] | Launcher sim [simulator options]"
             + " | Launcher discover opc.tcp://host:port/path [--out FILE] [--max-nodes N] [--start NODEID]"
-            + " | Launcher pki list [--dir DIR] | Launcher pki trust <thumbprint-prefix> [--dir DIR]");
+            + " | Launcher pki list [--dir DIR] | Launcher pki trust <thumbprint-prefix> [--dir DIR]"
+            + " | Launcher soak [--minutes N] [--rate N] [--outage-every D] [--outage-seconds N] ...");
         System.exit(2);
       }
     }
