@@ -51,14 +51,16 @@ public record SoakResult(
    * One database outage.
    *
    * @param startSecond when the stop began, seconds into the window
+   * @param refusedConnections a connection attempt right after the stop failed (the server was down)
    * @param downMs from the stop command until the restarted server accepted connections
    * @param firstCommitMs from the restart until the writer's first commit
    * @param recoveryMs from the restart until the backlog was written (nothing older than 1 s left
-   *     in the spool); -1 if that never happened before production ended
+   *     in the spool); -1 if the next outage began first (outages keep to their schedule) or the
+   *     run ended first
    * @param peakPendingReadings the most readings the spool held during the outage and recovery
    * @param peakSpoolBytes the largest the spool was on disk meanwhile
    */
-  public record Outage(double startSecond, long downMs, long firstCommitMs, long recoveryMs,
+  public record Outage(double startSecond, boolean refusedConnections, long downMs, long firstCommitMs, long recoveryMs,
       long peakPendingReadings, long peakSpoolBytes) {}
 
   /** Nothing lost, nothing duplicated, nothing invented, nothing dropped. */

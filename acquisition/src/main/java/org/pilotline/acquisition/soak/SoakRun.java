@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -96,6 +97,10 @@ public final class SoakRun implements AutoCloseable {
   private ReadingSpool spool;
   private ReadingWriterVerticle writer;
   private boolean acquisitionStopped;
+  private final List<SoakResult.Outage> outages = new ArrayList<>();
+  private OutageState current;
+  private long runStart;
+  private Thread stopOnExit;
 
   private SoakRun(SoakOptions options, PrintStream out) {
     this.options = options;
@@ -128,6 +133,10 @@ public final class SoakRun implements AutoCloseable {
     if (url == null) {
       database = RestartableDatabase.start(dir.resolve("postgres"));
       url = database.jdbcUrl();
+      // Ctrl-C must not leave the server running: it is a process of its own
+      RestartableDatabase db = database;
+      stopOnExit = new Thread(db::stop, "soak-database-stop");
+      Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
     schema = "soak_" + DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss", Locale.ROOT)
         .format(Instant.now().atOffset(ZoneOffset.UTC));
@@ -193,12 +202,10 @@ public final class SoakRun implements AutoCloseable {
     Monitor m = new Monitor();
     Instant from = Instant.now().plusMillis(Math.round(2 * options.changeMs()));
     counter.countFrom(from);
-    long start = System.nanoTime();
+    runStart = System.nanoTime();
     long durationNanos = options.duration().toNanos();
-    long nextProgress = start + options.progressEvery().toNanos();
+    long nextProgress = runStart + options.progressEvery().toNanos();
     int outageIndex = 0;
-    List<SoakResult.Outage> outages = new ArrayList<>();
-    OutageState current = null;
     out.printf(Locale.ROOT, "soak: counting from source time %s for %s%s%n", from, options.duration(),
         options.outageEvery() == null ? ", no outages"
             : ", database stopped for " + options.outage().toSeconds() + " s every "
@@ -206,75 +213,102 @@ public final class SoakRun implements AutoCloseable {
     out.flush();
     while (true) {
       long now = System.nanoTime();
-      long elapsed = now - start;
+      long elapsed = now - runStart;
       if (elapsed >= durationNanos && (current == null || !current.down)) {
         break;
       }
       m.sample();
-      if (current == null && options.outageEvery() != null) {
+      if ((current == null || !current.down) && options.outageEvery() != null) {
         long at = options.firstOutageAfter().toNanos() + outageIndex * options.outageEvery().toNanos();
-        // an outage due while the previous one is still being caught up waits for it
         if (elapsed >= at && elapsed + options.outage().toNanos() + RECOVERY_ROOM.toNanos() <= durationNanos) {
-          current = new OutageState(elapsed / 1e9);
-          out.printf(Locale.ROOT, "soak: %s database stopping (outage %d)%n", clock(elapsed), outageIndex + 1);
-          out.flush();
-          current.stopBegan = System.nanoTime();
-          database.stop();
-          current.down = true;
-          outageIndex++;
-        }
-      }
-      if (current != null) {
-        SpoolMetrics sm = spool.metrics();
-        current.peakPending = Math.max(current.peakPending, sm.readingsPending());
-        current.peakBytes = Math.max(current.peakBytes, sm.bytesUsed());
-        if (current.down && now - current.stopBegan >= options.outage().toNanos()) {
-          restartDatabase();
-          current.down = false;
-          current.backAt = System.nanoTime();
-          current.committedAtBack = writer.metrics().committed();
-          out.printf(Locale.ROOT, "soak: %s database back after %.1f s; spool holds %,d readings%n",
-              clock(current.backAt - start), (current.backAt - current.stopBegan) / 1e9, sm.readingsPending());
-          out.flush();
-        } else if (!current.down) {
-          if (current.firstCommitAt == 0 && writer.metrics().committed() > current.committedAtBack) {
-            current.firstCommitAt = now;
-          }
-          if (current.firstCommitAt != 0 && sm.oldestPendingAgeMs() < CAUGHT_UP_AGE_MS) {
-            SoakResult.Outage o = current.finish(now);
-            outages.add(o);
-            out.printf(Locale.ROOT, "soak: %s caught up %d ms after the database returned (first commit"
-                    + " after %d ms); peak %,d readings pending, %,d spool bytes%n",
-                clock(now - start), o.recoveryMs(), o.firstCommitMs(), o.peakPendingReadings(), o.peakSpoolBytes());
-            out.flush();
+          if (current != null) {
+            // on schedule all the same: the next outage lands on the backlog of this one
+            out.printf(Locale.ROOT, "soak: %s outage %d not caught up before the next: %,d readings still"
+                + " pending%n", clock(elapsed), outageIndex, spool.metrics().readingsPending());
+            outages.add(current.finish(0));
             current = null;
           }
+          outageIndex++;
+          stopDatabase(elapsed, outageIndex);
         }
       }
+      if (current != null && current.down && now - current.stopBegan >= options.outage().toNanos()) {
+        restartDatabase();
+      }
+      trackRecovery();
       if (now >= nextProgress) {
         progress(m, elapsed, current != null && current.down);
         nextProgress += options.progressEvery().toNanos();
       }
       TimeUnit.MILLISECONDS.sleep(TICK_MS);
     }
-    if (current != null) {
-      outages.add(current.finish(0));
-    }
     simulator.stopChanging();
     double productionSeconds = Math.max(0, Duration.between(from, Instant.now()).toNanos() / 1e9);
-    out.printf(Locale.ROOT, "soak: %s production stopped; draining%n", clock(System.nanoTime() - start));
+    out.printf(Locale.ROOT, "soak: %s production stopped; draining%n", clock(System.nanoTime() - runStart));
     out.flush();
     long drainMs = drain(m);
+    if (current != null) {
+      outages.add(current.finish(0));
+      current = null;
+    }
     stopAcquisition();
     m.sample();
     m.sampleDisk();
     return count(from, productionSeconds, drainMs, outages, m);
   }
 
+  /** Stops the server and checks that it refuses connections. */
+  private void stopDatabase(long elapsed, int index) {
+    current = new OutageState(elapsed / 1e9);
+    out.printf(Locale.ROOT, "soak: %s database stopping (outage %d)%n", clock(elapsed), index);
+    out.flush();
+    current.stopBegan = System.nanoTime();
+    database.stop();
+    current.down = true;
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl())) {
+      LOG.error("soak: the database still accepts connections after its stop: url={}", database.jdbcUrl());
+    } catch (SQLException expected) {
+      current.verifiedDown = true;
+    }
+  }
+
+  /** While an outage is being caught up: first commit after the restart, and when the backlog is written. */
+  private void trackRecovery() {
+    if (current == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    SpoolMetrics sm = spool.metrics();
+    current.peakPending = Math.max(current.peakPending, sm.readingsPending());
+    current.peakBytes = Math.max(current.peakBytes, sm.bytesUsed());
+    if (current.down) {
+      return;
+    }
+    if (current.firstCommitAt == 0 && writer.metrics().committed() > current.committedAtBack) {
+      current.firstCommitAt = now;
+    }
+    if (current.firstCommitAt != 0 && sm.oldestPendingAgeMs() < CAUGHT_UP_AGE_MS) {
+      SoakResult.Outage o = current.finish(now);
+      outages.add(o);
+      out.printf(Locale.ROOT, "soak: %s caught up %d ms after the database returned (first commit"
+              + " after %d ms); peak %,d readings pending, %s in the spool%n",
+          clock(now - runStart), o.recoveryMs(), o.firstCommitMs(), o.peakPendingReadings(), mib(o.peakSpoolBytes()));
+      out.flush();
+      current = null;
+    }
+  }
+
   private void restartDatabase() throws IOException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
         database.restart();
+        current.down = false;
+        current.backAt = System.nanoTime();
+        current.committedAtBack = writer.metrics().committed();
+        out.printf(Locale.ROOT, "soak: %s database back after %.1f s; spool holds %,d readings%n",
+            clock(current.backAt - runStart), (current.backAt - current.stopBegan) / 1e9,
+            spool.metrics().readingsPending());
+        out.flush();
         return;
       } catch (IOException | RuntimeException e) {
         if (attempt == 3) {
@@ -294,6 +328,7 @@ public final class SoakRun implements AutoCloseable {
     long lastChange = t0;
     while (true) {
       m.sample();
+      trackRecovery();
       long now = System.nanoTime();
       long n = delivered();
       if (n != lastNotifications) {
@@ -335,7 +370,7 @@ public final class SoakRun implements AutoCloseable {
   }
 
   private SoakResult count(Instant from, double productionSeconds, long drainMs,
-      List<SoakResult.Outage> outages, Monitor m) throws SQLException {
+      List<SoakResult.Outage> outageList, Monitor m) throws SQLException {
     Map<Integer, String> nodeOfTag = new HashMap<>();
     for (TagRef r : (Iterable<TagRef>) line.tagRefs()::iterator) {
       nodeOfTag.put(tagIds.get(r.key()), r.tag().nodeId());
@@ -375,7 +410,7 @@ public final class SoakRun implements AutoCloseable {
     }
     WriterMetrics w = writer.metrics();
     return new SoakResult(counter.total(), delivered(), stored, lost, duplicated, unexpected, w.dropped(),
-        w.rejected(), productionSeconds, soakLine.offeredPerSecond(), drainMs, outages, m.maxHeap,
+        w.rejected(), productionSeconds, soakLine.offeredPerSecond(), drainMs, outageList, m.maxHeap,
         m.maxHeapAfterGc, m.maxSpoolBytes, database == null ? -1 : m.maxDatabaseBytes, m.maxDiskBytes);
   }
 
@@ -407,9 +442,9 @@ public final class SoakRun implements AutoCloseable {
         r.delivered(), r.drainMs());
     int i = 1;
     for (SoakResult.Outage o : r.outages()) {
-      out.printf(Locale.ROOT, "SOAK outage %d at %.0f s: down %.1f s, first commit %d ms and backlog written"
-              + " %d ms after the restart; peak %,d readings / %s in the spool%n", i++, o.startSecond(),
-          o.downMs() / 1000.0, o.firstCommitMs(), o.recoveryMs(), o.peakPendingReadings(), mib(o.peakSpoolBytes()));
+      out.printf(Locale.ROOT, "SOAK outage %d at %.0f s: down %.1f s (%s), first commit %d ms and backlog"
+              + " written %d ms after the restart; peak %,d readings / %s in the spool%n", i++, o.startSecond(),
+          o.downMs() / 1000.0, o.refusedConnections() ? "connections refused" : "NOT verified down", o.firstCommitMs(), o.recoveryMs(), o.peakPendingReadings(), mib(o.peakSpoolBytes()));
     }
     out.printf(Locale.ROOT, "SOAK max heap used %s, max heap after GC %s%n", mib(r.maxHeapUsedBytes()),
         mib(r.maxHeapAfterGcBytes()));
@@ -460,6 +495,7 @@ public final class SoakRun implements AutoCloseable {
     }
     if (database != null) {
       quietly("database", database::close);
+      quietly("shutdown hook", () -> Runtime.getRuntime().removeShutdownHook(stopOnExit));
     }
     if (dir != null && temporaryDir && !options.keep()) {
       quietly("folder", () -> deleteTree(dir));
@@ -510,6 +546,7 @@ public final class SoakRun implements AutoCloseable {
   private static final class OutageState {
     final double startSecond;
     boolean down;
+    boolean verifiedDown;
     long stopBegan;
     long backAt;
     long committedAtBack;
@@ -525,7 +562,7 @@ public final class SoakRun implements AutoCloseable {
       long downMs = backAt == 0 ? -1 : (backAt - stopBegan) / 1_000_000;
       long first = firstCommitAt == 0 ? -1 : (firstCommitAt - backAt) / 1_000_000;
       long recovery = caughtUpAt == 0 ? -1 : (caughtUpAt - backAt) / 1_000_000;
-      return new SoakResult.Outage(startSecond, downMs, first, recovery, peakPending, peakBytes);
+      return new SoakResult.Outage(startSecond, verifiedDown, downMs, first, recovery, peakPending, peakBytes);
     }
   }
 
