@@ -69,28 +69,34 @@ public final class RestartableDatabase implements AutoCloseable {
     stop();
   }
 
-  /** Bytes of the regular files under {@code dir}; files that vanish while walked are skipped. */
+  /**
+   * Bytes of the regular files under {@code dir}. A running server creates and deletes files as
+   * it goes: a file gone before its size is read counts 0, a folder gone while walked restarts
+   * the walk (at most three times).
+   */
   static long directoryBytes(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.mapToLong(f -> {
-        try {
-          return Files.isRegularFile(f) ? Files.size(f) : 0;
-        } catch (NoSuchFileException e) {
-          return 0;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }).sum();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof NoSuchFileException) {
+    for (int attempt = 1; ; attempt++) {
+      if (!Files.isDirectory(dir)) {
         return 0;
       }
-      throw e;
+      try (Stream<Path> files = Files.walk(dir)) {
+        return files.mapToLong(RestartableDatabase::sizeOrZero).sum();
+      } catch (IOException | UncheckedIOException e) {
+        if (attempt == 3) {
+          throw new UncheckedIOException("cannot measure " + dir,
+              e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+      }
+    }
+  }
+
+  private static long sizeOrZero(Path f) {
+    try {
+      return Files.isRegularFile(f) ? Files.size(f) : 0;
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

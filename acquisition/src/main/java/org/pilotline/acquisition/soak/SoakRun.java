@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -200,7 +201,9 @@ public final class SoakRun implements AutoCloseable {
   /** Produces, stops and restarts the database on schedule, drains, stops acquisition and counts. */
   public SoakResult run() throws Exception {
     Monitor m = new Monitor();
-    Instant from = Instant.now().plusMillis(Math.round(2 * options.changeMs()));
+    // on a whole microsecond: rows keep source times truncated to micros, so "ts >= from" in the
+    // database selects exactly the writes the counter counts
+    Instant from = Instant.now().plusMillis(Math.round(2 * options.changeMs())).truncatedTo(ChronoUnit.MICROS);
     counter.countFrom(from);
     runStart = System.nanoTime();
     long durationNanos = options.duration().toNanos();
