@@ -22,7 +22,8 @@ import java.util.List;
  * @param maxHeapAfterGcBytes highest heap use right after a collection (the live set)
  * @param maxSpoolBytes highest spool size on disk
  * @param maxDatabaseBytes largest database data directory seen (embedded database only; -1 otherwise)
- * @param maxDiskBytes largest spool + database size seen at one time
+ * @param maxDiskBytes largest spool + database size seen at one time (the spool sampled every
+ *     50 ms, the database folder at each progress line and at the end)
  */
 public record SoakResult(
     long produced,

@@ -589,7 +589,10 @@ public final class SoakRun implements AutoCloseable {
       }
       maxHeapAfterGc = Math.max(maxHeapAfterGc, afterGc);
       if (spool != null && !acquisitionStopped) {
-        maxSpoolBytes = Math.max(maxSpoolBytes, spool.metrics().bytesUsed());
+        long spoolBytes = spool.metrics().bytesUsed();
+        maxSpoolBytes = Math.max(maxSpoolBytes, spoolBytes);
+        // the database folder is walked at progress lines only: its last size with the spool now
+        maxDiskBytes = Math.max(maxDiskBytes, lastDatabaseBytes + spoolBytes);
       }
     }
 
