@@ -16,6 +16,7 @@ import org.pilotline.acquisition.sim.WriteListener;
 import org.pilotline.analytics.spcstream.SpcConfigLoader;
 import org.pilotline.hmi.auth.UsersCommand;
 import org.pilotline.analytics.training.TrainCommand;
+import org.pilotline.acquisition.soak.SoakCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * list|trust <thumbprint-prefix> [--dir DIR]} shows and trusts server certificates. {@code Launcher
  * users add|passwd|roles|disable|enable|list} manages the users of the HMI and the result server. {@code Launcher
  * train [--window 14d]} trains the anomaly models; {@code Launcher models list|rollback <kind>}
- * lists and rolls back their versions (see {@code docs/ANALYTICS.md}).
+ * lists and rolls back their versions (see {@code docs/ANALYTICS.md}). {@code Launcher
+ * soak [options]} runs the reliability soak (see {@code docs/RELIABILITY.md}).
  */
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -78,6 +80,10 @@ public final class Launcher {
       System.exit(TrainCommand.run(args, System.out, System.err));
       return;
     }
+    if (args.length > 0 && args[0].equals("soak")) {
+      System.exit(SoakCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     if (args.length > 0 && args[0].equals("discover")) {
       runDiscovery(Arrays.copyOfRange(args, 1, args.length));
       return;
@@ -90,7 +96,9 @@ public final class Launcher {
         System.err.println("unknown argument: " + args[i] + "\nusage: Launcher [--config DIR] | Launcher sim [simulator options]"
             + " | Launcher discover opc.tcp://host:port/path [--out FILE] [--max-nodes N] [--start NODEID]"
             + " | Launcher pki list [--dir DIR] | Launcher pki trust <thumbprint-prefix> [--dir DIR]"
-            + " | Launcher users add|passwd|roles|disable|enable|list ...");
+            + " | Launcher users add|passwd|roles|disable|enable|list ..."
+            + " | Launcher train ... | Launcher models list|rollback <kind>"
+            + " | Launcher soak [--minutes N] [--rate N] [--outage-every D] [--outage-seconds N] ...");
         System.exit(2);
       }
     }
