@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.pilotline.analytics.anomaly.AnomalyJson;
+import org.pilotline.analytics.anomaly.AnomalyLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +28,27 @@ public final class ApiVerticle extends VerticleBase {
   private final int port;
   private final LatestValues latestValues;
   private final HealthReport healthReport;
+  private final AnomalyLedger anomalies;
   private HttpServer server;
 
+  /** The largest {@code limit} of {@code /api/anomalies}. */
+  static final int MAX_LIMIT = 1000;
+
   public ApiVerticle(String host, int port, LatestValues latestValues, HealthReport healthReport) {
+    this(host, port, latestValues, healthReport, null);
+  }
+
+  /**
+   * @param anomalies serves {@code /api/anomalies} (read-only: acknowledging needs a logged-in
+   *     user, which the HMI does not have yet); null answers those paths with 404
+   */
+  public ApiVerticle(String host, int port, LatestValues latestValues, HealthReport healthReport,
+      AnomalyLedger anomalies) {
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
     this.latestValues = Objects.requireNonNull(latestValues, "latestValues");
     this.healthReport = Objects.requireNonNull(healthReport, "healthReport");
+    this.anomalies = anomalies;
   }
 
   @Override
@@ -40,6 +56,10 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/api/health").handler(ctx -> respond(ctx, healthReport::health));
     router.get("/api/tags/latest").handler(ctx -> respond(ctx, () -> latestJson(latestValues.latest())));
+    if (anomalies != null) {
+      router.get("/api/anomalies").handler(this::openAnomalies);
+      router.get("/api/anomalies/:id").handler(this::oneAnomaly);
+    }
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     return vertx.createHttpServer()
         .requestHandler(router)
@@ -60,17 +80,66 @@ public final class ApiVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  private void respond(RoutingContext ctx, Callable<JsonObject> query) {
+  /** {@code ?state=open&limit=N}: the newest open anomalies, newest first (the only state served yet). */
+  private void openAnomalies(RoutingContext ctx) {
+    String state = ctx.request().getParam("state", "open");
+    if (!state.equals("open")) {
+      fail(ctx, 400, "state: only open is served: " + state);
+      return;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(ctx.request().getParam("limit", "100"));
+    } catch (NumberFormatException e) {
+      fail(ctx, 400, "limit: not an integer: " + ctx.request().getParam("limit"));
+      return;
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      fail(ctx, 400, "limit: must be in 1.." + MAX_LIMIT + ": " + limit);
+      return;
+    }
+    respond(ctx, () -> {
+      JsonArray list = new JsonArray();
+      anomalies.open(limit).forEach(a -> list.add(AnomalyJson.toJson(a)));
+      return list;
+    });
+  }
+
+  private void oneAnomaly(RoutingContext ctx) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      fail(ctx, 400, "id: not an integer: " + ctx.pathParam("id"));
+      return;
+    }
+    vertx.executeBlocking(() -> anomalies.find(id), false)
+        .onSuccess(found -> found.ifPresentOrElse(a -> ok(ctx, AnomalyJson.toJson(a).encode()),
+            () -> fail(ctx, 404, "no anomaly with id " + id)))
+        .onFailure(e -> failed(ctx, e));
+  }
+
+  private void respond(RoutingContext ctx, Callable<?> query) {
     vertx.executeBlocking(query, false)
-        .onSuccess(json -> ctx.response()
-            .putHeader("content-type", "application/json")
-            .putHeader("cache-control", "no-store")
-            .end(json.encode()))
-        .onFailure(e -> {
-          LOG.warn("api request failed: path={}, reason={}", ctx.request().path(), e.toString());
-          ctx.response().setStatusCode(503).putHeader("content-type", "application/json")
-              .end(new JsonObject().put("error", String.valueOf(e.getMessage())).encode());
-        });
+        .onSuccess(json -> ok(ctx, json instanceof JsonArray a ? a.encode() : ((JsonObject) json).encode()))
+        .onFailure(e -> failed(ctx, e));
+  }
+
+  private static void ok(RoutingContext ctx, String body) {
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .putHeader("cache-control", "no-store")
+        .end(body);
+  }
+
+  private static void failed(RoutingContext ctx, Throwable e) {
+    LOG.warn("api request failed: path={}, reason={}", ctx.request().path(), e.toString());
+    fail(ctx, 503, String.valueOf(e.getMessage()));
+  }
+
+  private static void fail(RoutingContext ctx, int status, String error) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", error).encode());
   }
 
   static JsonObject latestJson(List<TagSnapshot> snapshots) {
