@@ -4,14 +4,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /** {@link ScoringBacklog} on {@code cell_feature}, {@code cell_verdict} and {@code process_window}. */
 public final class JdbcScoringBacklog implements ScoringBacklog {
   private static final String COUNT = "select count(*) from cell_feature where schema_version = ?";
+  private static final String NEWEST = "select max(completed_at) from cell_feature where schema_version = ?";
   private static final String UNSCORED = """
       select f.cell_id from cell_feature f
        where f.schema_version = ?
@@ -37,6 +41,20 @@ public final class JdbcScoringBacklog implements ScoringBacklog {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot count stored feature vectors: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<Instant> newestCompletion(int schemaVersion) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(NEWEST)) {
+      ps.setInt(1, schemaVersion);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
+        return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the newest stored completion: " + e.getMessage(), e);
     }
   }
 

@@ -186,7 +186,7 @@ public final class ScoringVerticle extends VerticleBase {
       publish(outcome);
       scored.incrementAndGet();
       if (outcome.waitingForModel() >= 0) {
-        maybeAutoTrain(outcome.waitingForModel());
+        maybeAutoTrain(outcome.waitingForModel(), outcome.newestCompletion());
       }
     });
   }
@@ -202,13 +202,14 @@ public final class ScoringVerticle extends VerticleBase {
         AnomalyJson.toJson(v).put("imputedFeatures", imputed)));
   }
 
-  private void maybeAutoTrain(int storedCells) {
+  private void maybeAutoTrain(int storedCells, Instant newestCompletion) {
     if (autoTrainer == null || training || storedCells < nextAttemptAt) {
       return;
     }
     training = true;
     int schemaVersion = source.schemaVersion();
-    Instant to = clock.instant().plusSeconds(1); // the window's end is exclusive
+    // Every stored cell: completion times are the equipment's clock, not ours. The end is exclusive.
+    Instant to = newestCompletion.plusNanos(1000);
     LOG.info("auto-training: no active model and {} cells with features (analytics.autoTrainAfterCells={});"
         + " training both models in the background: schemaVersion={}", storedCells,
         autoTrainAfterCells, schemaVersion);
@@ -270,8 +271,8 @@ public final class ScoringVerticle extends VerticleBase {
 
   /** What scoring one cell produced, to publish on the event loop. */
   private record Outcome(List<Anomaly> newAnomalies, Optional<CellVerdict> verdict,
-      List<String> imputed, int waitingForModel) {
-    static final Outcome NOTHING = new Outcome(List.of(), Optional.empty(), List.of(), -1);
+      List<String> imputed, int waitingForModel, Instant newestCompletion) {
+    static final Outcome NOTHING = new Outcome(List.of(), Optional.empty(), List.of(), -1, null);
   }
 
   private Outcome handle(String cellId) {
@@ -289,7 +290,8 @@ public final class ScoringVerticle extends VerticleBase {
         warnOnce("none", "no active model: finished cells are stored, and scored once {} of them"
             + " have trained the first models (analytics.autoTrainAfterCells)", autoTrainAfterCells);
         return new Outcome(List.of(), Optional.empty(), List.of(),
-            backlog.cellsWithFeatures(vector.schemaVersion()));
+            backlog.cellsWithFeatures(vector.schemaVersion()),
+            backlog.newestCompletion(vector.schemaVersion()).orElse(vector.completedAt()));
       }
       warnOnce("none", "no active model: finished cells are stored but not scored until a model"
           + " is trained (Launcher train)");
@@ -337,7 +339,7 @@ public final class ScoringVerticle extends VerticleBase {
       warnOnce("verdict", "no verdict recorded: the verdict model is not active (or not on this"
           + " feature schema): verdictModel={}, active={}", verdictKind, models.keySet());
     }
-    return new Outcome(fresh, Optional.ofNullable(verdict), List.copyOf(imputed), -1);
+    return new Outcome(fresh, Optional.ofNullable(verdict), List.copyOf(imputed), -1, null);
   }
 
   private void refreshModels() {
