@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * until Ctrl-C.
  *
  * <p>Usage: {@code Launcher [--config DIR]}. The directory holds {@code line.yaml} and
- * {@code application.yaml}; it defaults to the system property {@code pilotline.config.dir}, then
+ * {@code application.yaml}, and optionally {@code spc.yaml} (SPC on the readings) and
+ * {@code features.yaml} (scoring finished cells; without it scoring is off, logged once); it defaults to the system property {@code pilotline.config.dir}, then
  * {@code ./config}. {@code Launcher sim [options]} runs the simulator alone (see
  * {@code docs/SIMULATOR.md}). {@code Launcher discover opc.tcp://host:port/path [options]} browses
  * an endpoint and writes a draft {@code line.yaml} (see {@code docs/OPERATIONS.md}). {@code Launcher pki

@@ -144,6 +144,9 @@ class NodeScoringIT {
     assertFalse(anomaly.getJsonArray("contributions").isEmpty(), anomaly.encode());
     JsonObject byId = get("/api/anomalies/" + anomaly.getLong("id"));
     assertEquals(nokFaulty, byId.getString("subjectId"));
+    assertEquals(404, status("/api/anomalies/999999999"));
+    assertEquals(400, status("/api/anomalies?state=acknowledged"));
+    assertEquals(400, status("/api/anomalies?limit=0"));
     System.out.printf("pressure-loss cell %s: %s, top contributions %s%n", nokFaulty,
         anomaly.getString("modelKind"), anomaly.getJsonArray("contributions").stream().limit(3).toList());
   }
@@ -192,6 +195,11 @@ class NodeScoringIT {
         return out;
       }
     }
+  }
+
+  private static int status(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(node.url()).resolve(path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private static JsonObject get(String path) throws Exception {

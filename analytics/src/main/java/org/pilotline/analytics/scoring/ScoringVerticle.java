@@ -52,6 +52,9 @@ import org.slf4j.LoggerFactory;
  *       and model version) and publishes no second anomaly.</li>
  *   <li>The active versions are checked on every cell (one small query), so a newly trained or
  *       rolled-back model scores from the next cell on, without a restart.</li>
+ *   <li>With a {@link ScoringBacklog}, a verdict names the stations of the cell's own process
+ *       windows (else the line's route), and {@link #withAutoTraining} can train the first models
+ *       and then score the cells that finished before them.</li>
  * </ul>
  */
 public final class ScoringVerticle extends VerticleBase {
