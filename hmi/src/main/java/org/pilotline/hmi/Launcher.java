@@ -1,6 +1,7 @@
 package org.pilotline.hmi;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.pilotline.acquisition.config.ApplicationConfig;
@@ -13,6 +14,8 @@ import org.pilotline.acquisition.sim.SimulatorMain;
 import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
 import org.pilotline.acquisition.sim.WriteListener;
+import org.pilotline.analytics.feature.FeatureSchema;
+import org.pilotline.analytics.feature.FeatureSchemaLoader;
 import org.pilotline.analytics.spcstream.SpcConfigLoader;
 import org.pilotline.hmi.auth.UsersCommand;
 import org.pilotline.analytics.training.TrainCommand;
@@ -25,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * until Ctrl-C.
  *
  * <p>Usage: {@code Launcher [--config DIR]}. The directory holds {@code line.yaml} and
- * {@code application.yaml}; it defaults to the system property {@code pilotline.config.dir}, then
+ * {@code application.yaml}, and optionally {@code spc.yaml} (SPC on the readings) and
+ * {@code features.yaml} (scoring finished cells; without it scoring is off, logged once); it defaults to the system property {@code pilotline.config.dir}, then
  * {@code ./config}. {@code Launcher sim [options]} runs the simulator alone (see
  * {@code docs/SIMULATOR.md}). {@code Launcher discover opc.tcp://host:port/path [options]} browses
  * an endpoint and writes a draft {@code line.yaml} (see {@code docs/OPERATIONS.md}). {@code Launcher pki
@@ -61,6 +65,17 @@ public final class Launcher {
     PrintStream draftOut = System.out;
     System.setOut(System.err);
     System.exit(DiscoverCommand.run(args, draftOut, System.err));
+  }
+
+  /** The feature schema next to line.yaml; without one the node runs without scoring, and says so. */
+  private static FeatureSchema features(Path configDir, Line line) {
+    Path file = configDir.resolve("features.yaml");
+    if (!Files.exists(file)) {
+      LOG.warn("scoring off: no feature schema at {}; finished cells are neither scored nor stored"
+          + " for training (see docs/ANALYTICS.md)", file.toAbsolutePath().normalize());
+      return null;
+    }
+    return FeatureSchemaLoader.load(file, line);
   }
 
   public static void main(String[] args) throws Exception {
@@ -107,7 +122,7 @@ public final class Launcher {
       ApplicationConfig config = ApplicationConfig.load(configDir.resolve("application.yaml"));
       Line line = LineLoader.load(configDir.resolve("line.yaml"));
       node = PilotlineNode.start(config, line, WriteListener.NONE,
-          SpcConfigLoader.loadIfPresent(configDir.resolve("spc.yaml"), line));
+          SpcConfigLoader.loadIfPresent(configDir.resolve("spc.yaml"), line), features(configDir, line));
     } catch (ConfigException e) {
       System.err.println("configuration error:\n" + e.getMessage());
       System.exit(2);

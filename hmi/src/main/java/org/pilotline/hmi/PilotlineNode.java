@@ -50,6 +50,16 @@ import org.pilotline.analytics.spcstream.JdbcSpcViolationStore;
 import org.pilotline.analytics.spcstream.SpcConfig;
 import org.pilotline.analytics.spcstream.SpcVerticle;
 import org.pilotline.analytics.anomaly.JdbcAnomalyLedger;
+import org.pilotline.analytics.feature.FeatureSchema;
+import org.pilotline.analytics.feature.JdbcCellFeatureSource;
+import org.pilotline.analytics.feature.JdbcFeatureStore;
+import org.pilotline.analytics.model.ModelKind;
+import org.pilotline.analytics.registry.JdbcModelRegistry;
+import org.pilotline.analytics.scoring.JdbcScoringBacklog;
+import org.pilotline.analytics.scoring.ScoringVerticle;
+import org.pilotline.analytics.training.JdbcTrainingExclusions;
+import org.pilotline.analytics.training.ModelTrainer;
+import org.pilotline.analytics.training.TrainingSettings;
 import org.pilotline.hmi.auth.JdbcUserStore;
 import org.pilotline.hmi.opcua.ResultServer;
 import org.pilotline.hmi.web.ApiVerticle;
@@ -84,6 +94,9 @@ public final class PilotlineNode implements AutoCloseable {
   private String url;
   private SpcConfig spcConfig;
   private SpcVerticle spc;
+  private FeatureSchema featureSchema;
+  private ScoringVerticle scoring;
+  private JdbcAnomalyLedger ledger;
 
   private PilotlineNode() {}
 
@@ -104,8 +117,18 @@ public final class PilotlineNode implements AutoCloseable {
   /** As {@link #start(ApplicationConfig, Line, WriteListener)}, with SPC on the reading streams unless {@code spc} is null. */
   public static PilotlineNode start(ApplicationConfig config, Line line, WriteListener simulatorWrites,
       SpcConfig spc) throws Exception {
+    return start(config, line, simulatorWrites, spc, null);
+  }
+
+  /**
+   * As {@link #start(ApplicationConfig, Line, WriteListener, SpcConfig)}, scoring every finished
+   * cell on {@code features} (see docs/ANALYTICS.md) unless that is null.
+   */
+  public static PilotlineNode start(ApplicationConfig config, Line line, WriteListener simulatorWrites,
+      SpcConfig spc, FeatureSchema features) throws Exception {
     PilotlineNode node = new PilotlineNode();
     node.spcConfig = spc;
+    node.featureSchema = features;
     try {
       node.startAll(config, line, simulatorWrites);
       return node;
@@ -153,6 +176,8 @@ public final class PilotlineNode implements AutoCloseable {
         new WriterConfig(w.batchRows(), w.flushMs(), w.queueCapacity()), spool);
     windows = new ProcessWindowVerticle(new JdbcUnitStore(dataSource), line.route().get(line.route().size() - 1));
     await(vertx.deployVerticle(writer));
+    ledger = new JdbcAnomalyLedger(dataSource);
+    deployScoring(config.analytics());
     await(vertx.deployVerticle(windows));
     deploySpc(tagIds);
 
@@ -180,11 +205,11 @@ public final class PilotlineNode implements AutoCloseable {
       LOG.warn("quarantine holds readings the database refused: batches={}, readings={}, last={}; see /api/quarantine",
           quarantineAtStart.batches(), quarantineAtStart.readings(), quarantineAtStart.lastQuarantinedAt());
     }
-    api = new ApiVerticle(config.hmi().host(), config.hmi().port(), latest, this::health, quarantine);
+    api = new ApiVerticle(config.hmi().host(), config.hmi().port(), latest, this::health, quarantine, ledger);
     await(vertx.deployVerticle(api));
     url = "http://" + config.hmi().host() + ":" + api.actualPort() + "/";
     if (config.resultServer().enabled()) {
-      resultServer = new ResultServer(config.resultServer(), line, new JdbcAnomalyLedger(dataSource),
+      resultServer = new ResultServer(config.resultServer(), line, ledger,
           new JdbcUserStore(dataSource), this::tagStatuses, Clock.systemUTC());
       await(vertx.deployVerticle(resultServer));
     }
@@ -193,6 +218,46 @@ public final class PilotlineNode implements AutoCloseable {
     long units = line.equipment().mapToLong(e -> e.units().size()).sum();
     LOG.info("pilotline started: storageMode={}, tagsSubscribed={}/{}, unitNodesSubscribed={}/{}, equipment={}, url={}",
         storageMode.name().toLowerCase(), tagsOk, tagIds.size(), unitsOk, units, clients.size(), url);
+  }
+
+  /**
+   * Before the process windows, so that no completion is published before it listens. Without a
+   * feature schema there is nothing to score: the launcher has logged why.
+   */
+  private void deployScoring(ApplicationConfig.Analytics analytics) throws Exception {
+    if (featureSchema == null) {
+      return;
+    }
+    Clock clock = Clock.systemUTC();
+    JdbcFeatureStore store = new JdbcFeatureStore(dataSource, clock);
+    JdbcModelRegistry registry = new JdbcModelRegistry(dataSource);
+    ScoringVerticle v = new ScoringVerticle(new JdbcCellFeatureSource(dataSource, featureSchema, line),
+        store, registry, ledger, ModelKind.of(analytics.verdictModel()), clock,
+        new JdbcScoringBacklog(dataSource), line.route());
+    int after = analytics.autoTrainAfterCells();
+    if (after > 0) {
+      TrainingSettings settings = TrainingSettings.of(analytics);
+      if (settings.minTrainingCells() > after) {
+        // The first models are a bootstrap on the cells there are; Launcher train retrains on more.
+        LOG.info("auto-training accepts analytics.autoTrainAfterCells={} cells, below"
+            + " analytics.minTrainingCells={}", after, settings.minTrainingCells());
+        settings = new TrainingSettings(settings.falseAlarmRate(), after, settings.maxMissingFraction(),
+            settings.forestTrees(), settings.forestMaxDepth(), settings.forestSamplesPerTree(),
+            settings.forestExtensionLevel(), settings.forestSeed(), settings.pcaComponents(),
+            settings.pcaVarianceRetained());
+      }
+      v.withAutoTraining(new ModelTrainer(store, new JdbcTrainingExclusions(dataSource), registry,
+          settings, clock), after);
+    }
+    await(vertx.deployVerticle(v));
+    scoring = v;
+    LOG.info("scoring started: featureSchemaVersion={}, features={}, verdictModel={}, autoTrainAfterCells={}",
+        featureSchema.version(), featureSchema.featureNames().size(), analytics.verdictModel(), after);
+  }
+
+  /** The cell scorer, if a feature schema was given. */
+  public Optional<ScoringVerticle> scoring() {
+    return Optional.ofNullable(scoring);
   }
 
   /** Before the equipment clients, so that SPC sees the first readings; a failure leaves the rest running. */
@@ -309,6 +374,7 @@ public final class PilotlineNode implements AutoCloseable {
             .put("configured", configured)
             .put("ok", ok)
             .put("failed", failed))
+        .put("analytics", analyticsHealth())
         .put("simulator", simulator == null ? null : new JsonObject()
             .put("simTime", simulator.simTime().toString())
             .put("valuesWritten", simulator.valuesWritten())
@@ -338,6 +404,33 @@ public final class PilotlineNode implements AutoCloseable {
               .put("detectedAt", last.detectedAt() == null ? null : last.detectedAt().toString())));
     }
     return all;
+  }
+
+  /** Scoring's state; {@code scoring: false} when no feature schema was given. Blocking (two small queries). */
+  private JsonObject analyticsHealth() {
+    if (scoring == null) {
+      return new JsonObject().put("scoring", false);
+    }
+    JsonObject models = new JsonObject();
+    new JdbcModelRegistry(dataSource).activeVersions().forEach((k, v) -> models.put(k.name(), v));
+    long open;
+    try (java.sql.Connection c = dataSource.getConnection();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("select count(*) from anomaly where state = 'open'")) {
+      rs.next();
+      open = rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot count open anomalies: " + e.getMessage(), e);
+    }
+    return new JsonObject()
+        .put("scoring", true)
+        .put("activeModels", models)
+        .put("cellsHandled", scoring.cellsScored())
+        .put("cellsScored", scoring.verdictsRecorded())
+        .put("cellsFailed", scoring.cellsFailed())
+        .put("cellsBackfilled", scoring.cellsBackfilled())
+        .put("anomaliesOpen", open)
+        .put("lastTraining", scoring.lastTrainingProgress());
   }
 
   /** Stops acquisition first, so that the writer can flush what it holds, then the rest. */

@@ -58,7 +58,7 @@ public record ApplicationConfig(
     keys.put("analytics", List.of("falseAlarmRate", "verdictModel", "minTrainingCells",
         "maxMissingFraction", "trainingWindowDays", "forestTrees", "forestMaxDepth",
         "forestSamplesPerTree", "forestExtensionLevel", "forestSeed", "pcaComponents",
-        "pcaVarianceRetained"));
+        "pcaVarianceRetained", "autoTrainAfterCells"));
     return keys;
   }
 
@@ -170,11 +170,14 @@ public record ApplicationConfig(
    *     {@code pcaVarianceRetained}
    * @param pcaVarianceRetained PCA: the variance fraction to retain, in (0, 1], when
    *     {@code pcaComponents} is 0
+   * @param autoTrainAfterCells the running node trains (and activates) the first models itself
+   *     once this many finished cells have features and no model is active, then scores the cells
+   *     before them; 0 turns that off (then only {@code Launcher train} trains)
    */
   public record Analytics(double falseAlarmRate, String verdictModel, int minTrainingCells,
       double maxMissingFraction, int trainingWindowDays, int forestTrees, int forestMaxDepth,
       int forestSamplesPerTree, int forestExtensionLevel, long forestSeed, int pcaComponents,
-      double pcaVarianceRetained) {
+      double pcaVarianceRetained, int autoTrainAfterCells) {
     public Analytics {
       Objects.requireNonNull(verdictModel, "verdictModel");
       if (!VERDICT_MODELS.contains(verdictModel)) {
@@ -189,10 +192,11 @@ public record ApplicationConfig(
             + maxMissingFraction + ", " + pcaVarianceRetained);
       }
       if (minTrainingCells < 2 || trainingWindowDays < 1 || forestTrees < 1 || forestMaxDepth < 1
-          || forestSamplesPerTree < 2 || forestExtensionLevel < -1 || pcaComponents < 0) {
+          || forestSamplesPerTree < 2 || forestExtensionLevel < -1 || pcaComponents < 0
+          || autoTrainAfterCells < 0 || autoTrainAfterCells == 1) {
         throw new IllegalArgumentException("need minTrainingCells >= 2, trainingWindowDays >= 1,"
             + " forestTrees >= 1, forestMaxDepth >= 1, forestSamplesPerTree >= 2,"
-            + " forestExtensionLevel >= -1, pcaComponents >= 0");
+            + " forestExtensionLevel >= -1, pcaComponents >= 0, autoTrainAfterCells 0 or >= 2");
       }
     }
   }
@@ -632,8 +636,14 @@ public record ApplicationConfig(
       long forestSeed = integer(source("analytics.forestSeed"), 42, Long.MIN_VALUE, Long.MAX_VALUE);
       int components = (int) integer(source("analytics.pcaComponents"), 0, 0, 100_000);
       double variance = fraction(source("analytics.pcaVarianceRetained"), 0.9, false, 1, true);
+      Source autoSource = source("analytics.autoTrainAfterCells");
+      int autoTrain = (int) integer(autoSource, 100, 0, Integer.MAX_VALUE);
+      if (autoTrain == 1) {
+        fault(autoSource, "must be 0 (off) or at least 2 (a model needs cells to learn from): 1");
+        autoTrain = 0;
+      }
       return new Analytics(rate, verdictModel, minCells, maxMissing, windowDays, trees, depth, psi,
-          extension, forestSeed, components, variance);
+          extension, forestSeed, components, variance, autoTrain);
     }
 
     /** A number in the interval from {@code low} to {@code high}, each end open or closed. */

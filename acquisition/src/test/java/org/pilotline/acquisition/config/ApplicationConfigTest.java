@@ -193,6 +193,16 @@ class ApplicationConfigTest {
     }
 
     @Test
+    void autoTrainingDefaultsToOneLotOfTheDemoAndOneCellIsRefused() {
+      assertEquals(100, parse("", NONE, NONE).analytics().autoTrainAfterCells());
+      assertEquals(0, parse("analytics:\n  autoTrainAfterCells: 0\n", NONE, NONE).analytics()
+          .autoTrainAfterCells());
+      ConfigException e = failure("analytics:\n  autoTrainAfterCells: 1\n", NONE, NONE);
+      assertEquals(List.of(FILE + ": analytics.autoTrainAfterCells: must be 0 (off) or at least 2"
+          + " (a model needs cells to learn from): 1"), e.getMessage().lines().toList());
+    }
+
+    @Test
     void analyticsOverrideFromTheEnvironment() {
       ApplicationConfig config = parse("", Map.of("PILOTLINE_ANALYTICS_FOREST_TREES", "7",
           "PILOTLINE_ANALYTICS_VERDICT_MODEL", "isolationForest"), NONE);

@@ -20,6 +20,12 @@ public interface AnomalyLedger {
   /** Records (or replaces) the verdict on a cell. */
   void recordVerdict(CellVerdict verdict);
 
+  /**
+   * The newest verdicts, newest first (by completion), at most {@code limit}: what a restarted
+   * result server shows until the next cell is scored.
+   */
+  List<CellVerdict> latestVerdicts(int limit);
+
   /** One anomaly by id. */
   Optional<Anomaly> find(long id);
 

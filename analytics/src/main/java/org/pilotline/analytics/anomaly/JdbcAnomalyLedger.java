@@ -41,13 +41,17 @@ public final class JdbcAnomalyLedger implements AnomalyLedger {
       values (?, ?, ?, 'anomaly.acknowledge', ?, ?::jsonb)""";
   private static final String VERDICT = """
       insert into cell_verdict (cell_id, completed_at, scored_at, ok, model_kind, model_version,
-                                score, threshold, top_cause, anomaly_id)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                score, threshold, top_cause, anomaly_id, stations)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       on conflict (cell_id) do update set completed_at = excluded.completed_at,
         scored_at = excluded.scored_at, ok = excluded.ok, model_kind = excluded.model_kind,
         model_version = excluded.model_version, score = excluded.score,
         threshold = excluded.threshold, top_cause = excluded.top_cause,
-        anomaly_id = excluded.anomaly_id""";
+        anomaly_id = excluded.anomaly_id, stations = excluded.stations""";
+  private static final String LATEST_VERDICTS = """
+      select cell_id, completed_at, scored_at, ok, model_kind, model_version, score, threshold,
+             top_cause, anomaly_id, stations
+        from cell_verdict order by completed_at desc, cell_id desc limit ?""";
 
   private final DataSource dataSource;
 
@@ -101,9 +105,36 @@ public final class JdbcAnomalyLedger implements AnomalyLedger {
       } else {
         ps.setLong(10, v.anomalyId());
       }
+      ps.setArray(11, c.createArrayOf("text", v.stations().toArray()));
       ps.executeUpdate();
     } catch (SQLException e) {
       throw failure("record verdict cell=" + v.cellId(), e);
+    }
+  }
+
+  @Override
+  public List<CellVerdict> latestVerdicts(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive: " + limit);
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(LATEST_VERDICTS)) {
+      ps.setInt(1, limit);
+      List<CellVerdict> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long anomalyId = rs.getLong(10);
+          Long anomaly = rs.wasNull() ? null : anomalyId;
+          String[] stations = (String[]) rs.getArray(11).getArray();
+          out.add(new CellVerdict(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
+              rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getBoolean(4), rs.getString(5),
+              rs.getInt(6), rs.getDouble(7), rs.getDouble(8), rs.getString(9), anomaly,
+              List.of(stations)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure("list latest verdicts", e);
     }
   }
 

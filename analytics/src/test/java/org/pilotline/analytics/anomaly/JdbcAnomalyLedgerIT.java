@@ -93,5 +93,11 @@ class JdbcAnomalyLedgerIT {
       assertEquals("press.peak", rs.getString(2));
       assertEquals(a.id(), rs.getLong(3));
     }
+    // what a restarted result server reads back, stations included
+    CellVerdict later = new CellVerdict("C-verdict-later", T0.plusSeconds(5), T0.plusSeconds(6), true,
+        "PCA", 1, 1.0, 4.0, null, null, List.of("eol"));
+    ledger.recordVerdict(later);
+    assertEquals(List.of(later, v), ledger.latestVerdicts(2).stream()
+        .filter(x -> x.cellId().startsWith("C-verdict")).toList());
   }
 }

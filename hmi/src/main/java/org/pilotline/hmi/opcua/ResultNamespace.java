@@ -57,7 +57,8 @@ import org.pilotline.analytics.anomaly.CellVerdict;
  *       DetectedAt DateTime, Model String ("PCA v3")
  * </pre>
  *
- * Verdict variables read Bad_WaitingForInitialData until the first verdict after the start. All
+ * Verdict variables read Bad_WaitingForInitialData until their first verdict (the server shows the
+ * stored latest ones at start, see ResultServer#loadVerdicts). All
  * changes after the start happen on the result server's event loop.
  */
 final class ResultNamespace extends ManagedNamespaceWithLifecycle {

@@ -85,6 +85,8 @@ public final class ResultServer extends VerticleBase {
   public static final String APPLICATION_URI = "urn:pilotline:result-server";
   /** Station states are derived again this often, besides on every unit change. */
   static final long STATE_REFRESH_MS = 1_000;
+  /** How many of the newest stored verdicts a start looks through for each station's latest. */
+  static final int VERDICTS_AT_START = 1_000;
   /** Acknowledged ids remembered so that a stale ledger read cannot show them again. */
   private static final int RECENTLY_ACKNOWLEDGED = 1_000;
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -92,6 +94,7 @@ public final class ResultServer extends VerticleBase {
   private final ApplicationConfig.ResultServer config;
   private final Line line;
   private final AnomalyLedger ledger;
+  private boolean liveVerdictSeen; // event loop only
   private final UserStore users;
   private final Supplier<Map<String, TagStatus>> statuses;
   private final Clock clock;
@@ -157,7 +160,7 @@ public final class ResultServer extends VerticleBase {
           listen();
           refreshStates();
           refreshTimer = vertx.setPeriodic(STATE_REFRESH_MS, id -> refreshStates());
-          return reloadAnomalies();
+          return loadVerdicts().compose(v -> reloadAnomalies());
         })
         .recover(e -> stop().transform(ignored -> Future.failedFuture(e)))
         .onSuccess(v -> LOG.info("result server started: endpoints={}, policies={}, modes={}, allowNone={},"
@@ -278,6 +281,7 @@ public final class ResultServer extends VerticleBase {
             LOG.warn("verdict not shown: not a verdict: reason={}, message={}", e.toString(), j.encode());
             return;
           }
+          liveVerdictSeen = true;
           namespace.showVerdict(v);
         }));
     bus.<Object>consumer(Addresses.ANOMALIES, m -> anomaly(m.body(), Addresses.ANOMALIES).ifPresent(a -> {
@@ -311,6 +315,42 @@ public final class ResultServer extends VerticleBase {
     } catch (RuntimeException e) {
       LOG.warn("station states not refreshed: reason={}", e.toString());
     }
+  }
+
+  /**
+   * Shows the verdicts the ledger kept, so that a restart does not blank them: the newest overall
+   * (Line) and each station's newest among the last {@value #VERDICTS_AT_START} verdicts. If a
+   * live verdict arrived while they were read, it is newer: the stored ones are not shown over it.
+   * A failure is logged only.
+   */
+  private Future<Void> loadVerdicts() {
+    return vertx.executeBlocking(() -> ledger.latestVerdicts(VERDICTS_AT_START), false)
+        .map(newestFirst -> {
+          Map<String, CellVerdict> latest = new LinkedHashMap<>();
+          if (!newestFirst.isEmpty()) {
+            latest.put(newestFirst.get(0).cellId(), newestFirst.get(0));
+          }
+          Set<String> stationsSeen = new java.util.HashSet<>();
+          for (CellVerdict v : newestFirst) {
+            if (v.stations().stream().anyMatch(stationsSeen::add)) {
+              latest.putIfAbsent(v.cellId(), v);
+            }
+          }
+          if (liveVerdictSeen) {
+            LOG.info("result server: stored verdicts not shown, a newer one arrived first");
+            return (Void) null;
+          }
+          // Oldest first: each station (and the Line) ends with its newest.
+          latest.values().stream().sorted(java.util.Comparator.comparing(CellVerdict::completedAt))
+              .forEach(namespace::showVerdict);
+          LOG.info("result server: latest verdicts loaded: shown={}, newestCell={}", latest.size(),
+              newestFirst.isEmpty() ? null : newestFirst.get(0).cellId());
+          return (Void) null;
+        })
+        .recover(e -> {
+          LOG.warn("latest verdicts not loaded from the ledger: reason={}", e.toString());
+          return Future.succeededFuture();
+        });
   }
 
   /** Shows the ledger's newest open anomalies; a failure is logged and the folder kept as it is. */

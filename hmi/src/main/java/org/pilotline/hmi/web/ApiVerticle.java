@@ -15,6 +15,8 @@ import java.util.concurrent.Callable;
 import org.pilotline.acquisition.store.QuarantineBatch;
 import org.pilotline.acquisition.store.QuarantinedReading;
 import org.pilotline.acquisition.store.ReadingQuarantine;
+import org.pilotline.analytics.anomaly.AnomalyJson;
+import org.pilotline.analytics.anomaly.AnomalyLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,21 +35,30 @@ public final class ApiVerticle extends VerticleBase {
   private final LatestValues latestValues;
   private final HealthReport healthReport;
   private final ReadingQuarantine quarantine;
+  private final AnomalyLedger anomalies;
   private HttpServer server;
 
-  /** An API without a quarantine view: {@code /api/quarantine} answers 404. */
+  /** The largest {@code limit} of {@code /api/anomalies}. */
+  static final int MAX_LIMIT = 1000;
+
+  /** An API without quarantine or anomaly views: those paths answer 404. */
   public ApiVerticle(String host, int port, LatestValues latestValues, HealthReport healthReport) {
-    this(host, port, latestValues, healthReport, null);
+    this(host, port, latestValues, healthReport, null, null);
   }
 
-  /** @param quarantine what {@code /api/quarantine} lists; null for none */
+  /**
+   * @param quarantine what {@code /api/quarantine} lists; null for none
+   * @param anomalies serves {@code /api/anomalies} (read-only: acknowledging needs a logged-in
+   *     user, which the HMI does not have yet); null answers those paths with 404
+   */
   public ApiVerticle(String host, int port, LatestValues latestValues, HealthReport healthReport,
-      ReadingQuarantine quarantine) {
+      ReadingQuarantine quarantine, AnomalyLedger anomalies) {
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
     this.latestValues = Objects.requireNonNull(latestValues, "latestValues");
     this.healthReport = Objects.requireNonNull(healthReport, "healthReport");
     this.quarantine = quarantine;
+    this.anomalies = anomalies;
   }
 
   @Override
@@ -76,6 +87,10 @@ public final class ApiVerticle extends VerticleBase {
         }
       });
     }
+    if (anomalies != null) {
+      router.get("/api/anomalies").handler(this::openAnomalies);
+      router.get("/api/anomalies/:id").handler(this::oneAnomaly);
+    }
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     return vertx.createHttpServer()
         .requestHandler(router)
@@ -96,17 +111,66 @@ public final class ApiVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  private void respond(RoutingContext ctx, Callable<JsonObject> query) {
+  /** {@code ?state=open&limit=N}: the newest open anomalies, newest first (the only state served yet). */
+  private void openAnomalies(RoutingContext ctx) {
+    String state = ctx.request().getParam("state", "open");
+    if (!state.equals("open")) {
+      fail(ctx, 400, "state: only open is served: " + state);
+      return;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(ctx.request().getParam("limit", "100"));
+    } catch (NumberFormatException e) {
+      fail(ctx, 400, "limit: not an integer: " + ctx.request().getParam("limit"));
+      return;
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      fail(ctx, 400, "limit: must be in 1.." + MAX_LIMIT + ": " + limit);
+      return;
+    }
+    respond(ctx, () -> {
+      JsonArray list = new JsonArray();
+      anomalies.open(limit).forEach(a -> list.add(AnomalyJson.toJson(a)));
+      return list;
+    });
+  }
+
+  private void oneAnomaly(RoutingContext ctx) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      fail(ctx, 400, "id: not an integer: " + ctx.pathParam("id"));
+      return;
+    }
+    vertx.executeBlocking(() -> anomalies.find(id), false)
+        .onSuccess(found -> found.ifPresentOrElse(a -> ok(ctx, AnomalyJson.toJson(a).encode()),
+            () -> fail(ctx, 404, "no anomaly with id " + id)))
+        .onFailure(e -> failed(ctx, e));
+  }
+
+  private void respond(RoutingContext ctx, Callable<?> query) {
     vertx.executeBlocking(query, false)
-        .onSuccess(json -> ctx.response()
-            .putHeader("content-type", "application/json")
-            .putHeader("cache-control", "no-store")
-            .end(json.encode()))
-        .onFailure(e -> {
-          LOG.warn("api request failed: path={}, reason={}", ctx.request().path(), e.toString());
-          ctx.response().setStatusCode(503).putHeader("content-type", "application/json")
-              .end(new JsonObject().put("error", String.valueOf(e.getMessage())).encode());
-        });
+        .onSuccess(json -> ok(ctx, json instanceof JsonArray a ? a.encode() : ((JsonObject) json).encode()))
+        .onFailure(e -> failed(ctx, e));
+  }
+
+  private static void ok(RoutingContext ctx, String body) {
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .putHeader("cache-control", "no-store")
+        .end(body);
+  }
+
+  private static void failed(RoutingContext ctx, Throwable e) {
+    LOG.warn("api request failed: path={}, reason={}", ctx.request().path(), e.toString());
+    fail(ctx, 503, String.valueOf(e.getMessage()));
+  }
+
+  private static void fail(RoutingContext ctx, int status, String error) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", error).encode());
   }
 
   private static Integer intParam(RoutingContext ctx, String name, int min, int max, int otherwise) {

@@ -462,6 +462,38 @@ class ResultServerIT {
     }
   }
 
+  // After a restart the verdict variables show what the ledger kept, not Bad_WaitingForInitialData.
+  @Test
+  void restartedServerShowsEachStationsLatestStoredVerdict() throws Exception {
+    Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    ledger.recordVerdict(new CellVerdict("C-stored-old", t.minusSeconds(20), t, true, "PCA", 3, 1.5, 4.0,
+        null, null, List.of("coating", "eol")));
+    ledger.recordVerdict(new CellVerdict("C-stored-new", t.minusSeconds(10), t, true, "PCA", 3, 1.0, 4.0,
+        null, null, List.of("eol")));
+    ResultServer restarted = new ResultServer(config(true), line(), ledger, users, Map::of, Clock.systemUTC());
+    String deployment = vertx.deployVerticle(restarted).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    try {
+      OpcUaClient client = OpcUaClient.create(restarted.endpointUrls().get(0),
+          endpoints -> endpoints.stream().filter(e -> SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri()))
+              .findFirst(),
+          transport -> {},
+          cfg -> cfg.setApplicationName(LocalizedText.english("none client")).setApplicationUri(CLIENT_URI)
+              .setIdentityProvider(new UsernameProvider(ENGINEER, ENGINEER_PASSWORD)));
+      clients.add(client);
+      client.connect();
+      assertEquals("C-stored-old", client.readValue(0, TimestampsToReturn.Both,
+          node(client, "Line/Stations/coating/LatestVerdict/CellId")).value().value());
+      assertEquals("C-stored-new", client.readValue(0, TimestampsToReturn.Both,
+          node(client, "Line/Stations/eol/LatestVerdict/CellId")).value().value());
+      assertEquals("C-stored-new", client.readValue(0, TimestampsToReturn.Both,
+          node(client, "Line/LatestVerdict/CellId")).value().value());
+      assertEquals("OK", client.readValue(0, TimestampsToReturn.Both,
+          node(client, "Line/LatestVerdict/Verdict")).value().value());
+    } finally {
+      vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void aes256RsaPssEndpointWorksToo() throws Exception {
     OpcUaClient client = connect(new UsernameProvider(ENGINEER, ENGINEER_PASSWORD), clientKeys, clientCertificate,

@@ -50,7 +50,7 @@ class QuarantineApiIT {
     LocalCodecs.register(vertx.eventBus());
     writer = new ReadingWriterVerticle(new CopyReadingWriter(schema.dataSource()), new WriterConfig(100, 20, 1_000));
     await(vertx.deployVerticle(writer));
-    api = new ApiVerticle("127.0.0.1", 0, List::of, JsonObject::new, new JdbcReadingQuarantine(schema.dataSource()));
+    api = new ApiVerticle("127.0.0.1", 0, List::of, JsonObject::new, new JdbcReadingQuarantine(schema.dataSource()), null);
     await(vertx.deployVerticle(api));
   }
 
