@@ -129,7 +129,7 @@ public final class PilotlineNode implements AutoCloseable {
     }
     writer = new ReadingWriterVerticle(new CopyReadingWriter(dataSource),
         new WriterConfig(w.batchRows(), w.flushMs(), w.queueCapacity()), spool);
-    windows = new ProcessWindowVerticle(new JdbcUnitStore(dataSource));
+    windows = new ProcessWindowVerticle(new JdbcUnitStore(dataSource), line.route().get(line.route().size() - 1));
     await(vertx.deployVerticle(writer));
     await(vertx.deployVerticle(windows));
 

@@ -3,12 +3,14 @@ package org.pilotline.acquisition.store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pilotline.acquisition.Addresses;
 import org.pilotline.acquisition.LocalCodecs;
 import org.pilotline.acquisition.line.CellEvent;
+import org.pilotline.acquisition.line.UnitKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * either closes them (another unit arrived, at its time) or continues them (the same unit is
  * still there). A slot that never reports again keeps its window open; the open end is the
  * truth as far as the system knows.
+ *
+ * <p>When a cell's window at the completion station (the route's last station) has been closed
+ * and committed, {@link Addresses#CELL_COMPLETED} is published, so that whoever builds features
+ * from the database finds the window there. A command batch applied again (a retry) publishes
+ * again: listeners must treat a completion as idempotent.
  */
 public final class ProcessWindowVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessWindowVerticle.class);
@@ -32,6 +39,7 @@ public final class ProcessWindowVerticle extends VerticleBase {
   private static final long FIRST_BACKOFF_MS = 200;
 
   private final JdbcUnitStore store;
+  private final String completionStation;
   private final UnitTracker tracker = new UnitTracker();
   private final AtomicLong events = new AtomicLong();
   private final AtomicLong applied = new AtomicLong();
@@ -39,8 +47,18 @@ public final class ProcessWindowVerticle extends VerticleBase {
   private MessageConsumer<CellEvent> consumer;
   private long flushTimer = -1;
 
+  /** A verticle that publishes no completions. */
   public ProcessWindowVerticle(JdbcUnitStore store) {
+    this(store, null);
+  }
+
+  /**
+   * @param completionStation the station whose CELL window closing means the cell finished its
+   *     route (the line's last route station), or null to publish no completions
+   */
+  public ProcessWindowVerticle(JdbcUnitStore store, String completionStation) {
     this.store = Objects.requireNonNull(store, "store");
+    this.completionStation = completionStation;
   }
 
   /** Events received so far. */
@@ -96,13 +114,30 @@ public final class ProcessWindowVerticle extends VerticleBase {
     if (commands.isEmpty()) {
       return;
     }
-    vertx.executeBlocking(() -> {
-      applyWithRetry(event, commands);
-      return null;
-    }, true);
+    vertx.executeBlocking(() -> applyWithRetry(event, commands), true)
+        .onSuccess(stored -> {
+          if (stored) {
+            publishCompletions(commands);
+          }
+        });
   }
 
-  private void applyWithRetry(CellEvent event, List<UnitCommand> commands) throws InterruptedException {
+  /** Publishes a completion for every cell whose window at the completion station closed. */
+  private void publishCompletions(List<UnitCommand> commands) {
+    if (completionStation == null) {
+      return;
+    }
+    for (UnitCommand command : commands) {
+      if (command instanceof UnitCommand.CloseWindow w && w.kind() == UnitKind.CELL
+          && w.station().equals(completionStation)) {
+        vertx.eventBus().publish(Addresses.CELL_COMPLETED,
+            new JsonObject().put("cellId", w.unitId()).put("completedAt", w.end().toString()));
+      }
+    }
+  }
+
+  /** @return whether the commands were stored */
+  private boolean applyWithRetry(CellEvent event, List<UnitCommand> commands) throws InterruptedException {
     long backoffMs = FIRST_BACKOFF_MS;
     for (int attempt = 1; ; attempt++) {
       try {
@@ -110,7 +145,7 @@ public final class ProcessWindowVerticle extends VerticleBase {
         if (event != null) {
           applied.incrementAndGet();
         }
-        return;
+        return true;
       } catch (Exception e) {
         if (attempt >= ATTEMPTS) {
           if (event != null) {
@@ -118,7 +153,7 @@ public final class ProcessWindowVerticle extends VerticleBase {
           }
           LOG.error("unit commands lost: event={}, commands={}, attempts={}, cause={}",
               event, commands, attempt, e.toString(), e);
-          return;
+          return false;
         }
         LOG.warn("unit commands failed, will retry: event={}, attempt={}, retryInMs={}, cause={}",
             event == null ? "genealogy flush" : event, attempt, backoffMs, e.toString());

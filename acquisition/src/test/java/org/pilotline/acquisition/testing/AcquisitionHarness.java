@@ -43,7 +43,7 @@ public final class AcquisitionHarness implements AutoCloseable {
     LocalCodecs.register(vertx.eventBus());
     tagIds = JdbcTagRegistry.register(dataSource, line);
     writer = new ReadingWriterVerticle(sink, writerConfig);
-    windows = new ProcessWindowVerticle(new JdbcUnitStore(dataSource));
+    windows = new ProcessWindowVerticle(new JdbcUnitStore(dataSource), line.route().get(line.route().size() - 1));
     await(vertx.deployVerticle(writer));
     await(vertx.deployVerticle(windows));
     List<Future<String>> deployed = new ArrayList<>();
