@@ -430,7 +430,11 @@ public final class LineSimulation {
     double ocv = 1.0;
     double thickness = 1.0;
     double channelFault;
+    // First-cycle coulombic efficiency: sulfide cells lose ~10 % of the first charge to interphase formation.
+    double firstCycleCe = NOMINAL_FIRST_CYCLE_CE;
   }
+
+  static final double NOMINAL_FIRST_CYCLE_CE = 0.90;
 
   private CellPlan plan(long n) {
     return plans.computeIfAbsent(n, this::makePlan);
@@ -445,6 +449,8 @@ public final class LineSimulation {
     // Cell-to-cell spread: more active material also means a lower resistance.
     p.capacity *= 1 + 0.005 * z;
     p.acir *= 1 - 0.01 * z + 0.01 * r.nextGaussian();
+    // drawn last, so the draws above (and every cell's other values) stay what they were
+    p.firstCycleCe *= 1 + 0.004 * r.nextGaussian();
     for (ResolvedFault f : faults) {
       double severity = severity(f, n);
       if (Double.isNaN(severity)) {
@@ -468,11 +474,15 @@ public final class LineSimulation {
           p.acir *= 1 + 0.3 * d;
           p.capacity *= 1 - 0.05 * d;
           p.kValue *= 1 + 1.5 * d;
+          // hydrolysed electrolyte at the interfaces takes more lithium on the first charge
+          p.firstCycleCe *= 1 - 0.03 * d;
         }
         case PRESSURE_LOSS -> {
           p.acir *= 1 + 2 * s;
           p.capacity *= 1 - 0.3 * s;
           p.kValue *= 1 + s;
+          // poor solid-solid contact: more lithium trapped in isolated particles on the first cycle
+          p.firstCycleCe *= 1 - 0.2 * s;
         }
         case CHANNEL_FAULT -> {
           p.channelFault = s;
@@ -798,7 +808,7 @@ public final class LineSimulation {
       double q = nominalCapacity() * p.capacity;
       double current = chargeCurrent(n) * (1 - p.channelFault);
       double r = nominalResistance() * p.acir;
-      return Formation.at(u, current, q, r, maxVoltage);
+      return Formation.at(u, current, q, r, maxVoltage, p.firstCycleCe);
     }
   }
 
@@ -862,7 +872,9 @@ public final class LineSimulation {
   /**
    * One point of a formation cycle at fraction u of the cell's time on its channel: CC charge,
    * CV taper, rest, CC discharge, rest. Charge passed is scaled to the cycle, so a cell reaches
-   * full capacity whatever the takt.
+   * full capacity whatever the takt. The capacity is the channel's step counter (it restarts at
+   * the discharge); the first charge also pays the irreversible loss of forming the
+   * electrolyte-electrode interphase, so it counts discharge / {@code firstCycleCe}.
    */
   record Formation(double voltage, double current, double capacity, double soc) {
     static final Formation IDLE = new Formation(0, 0, 0, 0);
@@ -871,27 +883,33 @@ public final class LineSimulation {
       return 3.3 + 0.8 * soc + 0.05 * Math.log((soc + 0.02) / (1.02 - soc));
     }
 
-    static Formation at(double u, double current, double capacity, double resistance, double maxVoltage) {
+    /** The share of the capacity the formation discharge takes out (SOC 1 to 0.1). */
+    static final double DISCHARGE_DEPTH = 0.9;
+
+    static Formation at(double u, double current, double capacity, double resistance, double maxVoltage,
+        double firstCycleCe) {
+      // the charge counter at full charge: what the discharge will return, over the efficiency
+      double charged = capacity * DISCHARGE_DEPTH / firstCycleCe;
       if (u < 0.40) {
         double soc = 0.92 * u / 0.40;
-        return new Formation(Math.min(maxVoltage, ocv(soc) + current * resistance), current, soc * capacity, soc);
+        return new Formation(Math.min(maxVoltage, ocv(soc) + current * resistance), current, soc * charged, soc);
       }
       if (u < 0.55) {
         double x = (u - 0.40) / 0.15;
         double soc = 0.92 + 0.08 * (1 - Math.exp(-4 * x)) / (1 - Math.exp(-4));
-        return new Formation(maxVoltage, current * Math.exp(-4 * x), soc * capacity, soc);
+        return new Formation(maxVoltage, current * Math.exp(-4 * x), soc * charged, soc);
       }
       if (u < 0.65) {
         double relax = Math.exp(-(u - 0.55) / 0.02);
-        return new Formation(ocv(1.0) + (maxVoltage - ocv(1.0)) * relax, 0, capacity, 1.0);
+        return new Formation(ocv(1.0) + (maxVoltage - ocv(1.0)) * relax, 0, charged, 1.0);
       }
       if (u < 0.95) {
         double x = (u - 0.65) / 0.30;
         double soc = 1 - 0.9 * x;
-        return new Formation(ocv(soc) - current * resistance, -current, 0.9 * x * capacity, soc);
+        return new Formation(ocv(soc) - current * resistance, -current, DISCHARGE_DEPTH * x * capacity, soc);
       }
       double relax = Math.exp(-(u - 0.95) / 0.01);
-      return new Formation(ocv(0.1) - current * resistance * relax, 0, 0.9 * capacity, 0.1);
+      return new Formation(ocv(0.1) - current * resistance * relax, 0, DISCHARGE_DEPTH * capacity, 0.1);
     }
   }
 

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -131,9 +133,17 @@ public final class ProcessWindowVerticle extends VerticleBase {
       if (command instanceof UnitCommand.CloseWindow w && w.kind() == UnitKind.CELL
           && w.station().equals(completionStation)) {
         vertx.eventBus().publish(Addresses.CELL_COMPLETED,
-            new JsonObject().put("cellId", w.unitId()).put("completedAt", w.end().toString()));
+            new JsonObject().put("cellId", w.unitId()).put("completedAt", asStored(w.end()).toString()));
       }
     }
+  }
+
+  /**
+   * The instant as {@code timestamptz} keeps it: OPC UA times have 100 ns steps, the database
+   * microseconds (pgjdbc rounds half up), and a completion must name the end that was stored.
+   */
+  static Instant asStored(Instant t) {
+    return t.plusNanos(500).truncatedTo(ChronoUnit.MICROS);
   }
 
   /** @return whether the commands were stored */

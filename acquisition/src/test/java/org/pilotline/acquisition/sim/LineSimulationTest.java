@@ -281,6 +281,24 @@ class LineSimulationTest {
       assertTrue(faultyCap < goodCap - 0.2, goodCap + " vs " + faultyCap);
     }
 
+    @Test
+    void pressureLossLowersTheFirstCycleCoulombicEfficiencyOfTheCellsItHits() {
+      Run r = run(DEMO, faults("pressureLoss start=20m duration=10m magnitude=0.15"), Duration.ofMinutes(45), 1000);
+      // Cells 21..30 were pressed in the fault; cell n is formed in minutes [n + 2, n + 6).
+      double healthy = java.util.stream.LongStream.rangeClosed(5, 16).mapToDouble(n -> firstCycleCe(r, n)).average().orElseThrow();
+      double hit = java.util.stream.LongStream.rangeClosed(22, 29).mapToDouble(n -> firstCycleCe(r, n)).average().orElseThrow();
+      assertEquals(LineSimulation.NOMINAL_FIRST_CYCLE_CE, healthy, 0.005);
+      assertTrue(hit < healthy - 0.015, healthy + " vs " + hit);
+    }
+
+    /** Discharge step capacity over charge step capacity of cell n, from its channel's counter. */
+    private double firstCycleCe(Run r, long n) {
+      String key = "formation/cycler/ch" + ((n - 1) % 4 + 1) + "Capacity";
+      double charge = r.max(key, Duration.ofSeconds((n + 2) * 60 + 5), Duration.ofSeconds((n + 2) * 60 + 150));
+      double discharge = r.max(key, Duration.ofSeconds((n + 2) * 60 + 160), Duration.ofSeconds((n + 6) * 60 - 1));
+      return discharge / charge;
+    }
+
     private double chargeCurrent(Run r, String key, Duration from, Duration to) {
       return r.window(key, from, to).stream().mapToDouble(SimUpdate.TagValue::value).filter(v -> v > 0.3)
           .average().orElseThrow();

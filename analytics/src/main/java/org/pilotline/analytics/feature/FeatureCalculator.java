@@ -3,6 +3,7 @@ package org.pilotline.analytics.feature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,11 +68,11 @@ public final class FeatureCalculator {
     Optional<Sample> before(String station, String equipment, String tag, Instant at);
   }
 
-  /** The vector and, for each NaN in it, why. */
+  /** The vector and, for each NaN in it (in vector order), why. */
   public record Built(FeatureVector vector, Map<String, String> missing) {
     public Built {
       Objects.requireNonNull(vector, "vector");
-      missing = Map.copyOf(missing);
+      missing = Collections.unmodifiableMap(new LinkedHashMap<>(missing));
     }
   }
 
@@ -221,8 +222,6 @@ public final class FeatureCalculator {
       List<Sample> pts = new ArrayList<>();
       series.before(tag.station(), tag.equipment(), tag.name(), from).ifPresent(pts::add);
       pts.addAll(series.between(tag.station(), tag.equipment(), tag.name(), from, to));
-      // the value in force at `to` may have been reported at exactly `to`
-      series.between(tag.station(), tag.equipment(), tag.name(), to, to.plusNanos(1)).forEach(pts::add);
       return Signals.excessIntegral(pts, from, to, threshold) / SECONDS_PER_HOUR;
     }
 
