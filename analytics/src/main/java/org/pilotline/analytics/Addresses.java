@@ -11,5 +11,11 @@ public final class Addresses {
   /** SPC rule violations on reading streams. */
   public static final String SPC_VIOLATIONS = "pilotline.analytics.spcViolations";
 
+  /**
+   * Progress of a model training run, as JSON {@code {"percent", "phase", "elapsedMillis",
+   * "etaMillis", "schemaVersion", "from", "to"}}; etaMillis is -1 while too early to tell.
+   */
+  public static final String TRAINING_PROGRESS = "pilotline.analytics.trainingProgress";
+
   private Addresses() {}
 }

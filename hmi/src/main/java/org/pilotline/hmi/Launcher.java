@@ -13,6 +13,7 @@ import org.pilotline.acquisition.sim.SimulatorMain;
 import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
 import org.pilotline.analytics.eval.EvaluateCommand;
+import org.pilotline.analytics.training.TrainCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code docs/SIMULATOR.md}). {@code Launcher discover opc.tcp://host:port/path [options]} browses
  * an endpoint and writes a draft {@code line.yaml} (see {@code docs/OPERATIONS.md}). {@code Launcher pki
  * list|trust <thumbprint-prefix> [--dir DIR]} shows and trusts server certificates. {@code Launcher
- * evaluate [options]} scores the anomaly models on a seeded simulated scenario (see
- * {@code docs/ANALYTICS.md}).
+ * train [--window 14d]} trains the anomaly models; {@code Launcher models list|rollback <kind>}
+ * lists and rolls back their versions; {@code Launcher evaluate [options]} scores them on a seeded
+ * simulated scenario (see {@code docs/ANALYTICS.md}).
  */
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -64,6 +66,10 @@ public final class Launcher {
     }
     if (args.length > 0 && args[0].equals("pki")) {
       System.exit(PkiCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
+    if (args.length > 0 && (args[0].equals("train") || args[0].equals("models"))) {
+      System.exit(TrainCommand.run(args, System.out, System.err));
       return;
     }
     if (args.length > 0 && args[0].equals("evaluate")) {

@@ -37,7 +37,8 @@ import org.pilotline.acquisition.sim.FaultSpec;
  * Database#password()}.
  */
 public record ApplicationConfig(
-    Database database, Writer writer, Spool spool, Hmi hmi, Simulator simulator, Opcua opcua) {
+    Database database, Writer writer, Spool spool, Hmi hmi, Simulator simulator, Opcua opcua,
+    Analytics analytics) {
   /** The environment variable that holds the database password, if no password file is used. */
   public static final String PASSWORD_ENV = "PILOTLINE_DATABASE_PASSWORD";
 
@@ -52,6 +53,10 @@ public record ApplicationConfig(
     keys.put("simulator",
         List.of("enabled", "seed", "timeScale", "taktSeconds", "groundTruthFile", "faults"));
     keys.put("opcua", List.of("pkiDir"));
+    keys.put("analytics", List.of("falseAlarmRate", "verdictModel", "minTrainingCells",
+        "maxMissingFraction", "trainingWindowDays", "forestTrees", "forestMaxDepth",
+        "forestSamplesPerTree", "forestExtensionLevel", "forestSeed", "pcaComponents",
+        "pcaVarianceRetained"));
     return keys;
   }
 
@@ -66,7 +71,59 @@ public record ApplicationConfig(
     Objects.requireNonNull(hmi, "hmi");
     Objects.requireNonNull(simulator, "simulator");
     Objects.requireNonNull(opcua, "opcua");
+    Objects.requireNonNull(analytics, "analytics");
   }
+
+  /**
+   * Anomaly-model training and scoring; every model parameter is explicit (see docs/ANALYTICS.md).
+   *
+   * @param falseAlarmRate the fraction of in-control training cells each model's threshold lets
+   *     through as flagged, in (0, 0.5)
+   * @param verdictModel the model whose flag makes a cell NOK: {@code pca} or {@code isolationForest}
+   * @param minTrainingCells training refuses a window with fewer usable cells
+   * @param maxMissingFraction a feature missing in more of the training cells is dropped; other
+   *     missing values take the training mean; in [0, 1)
+   * @param trainingWindowDays the window {@code train} uses when none is given: the last N days
+   * @param forestTrees Isolation Forest: number of trees
+   * @param forestMaxDepth Isolation Forest: maximum tree depth (0 would make every score 0.5)
+   * @param forestSamplesPerTree Isolation Forest: training cells drawn for each tree (ψ); capped at
+   *     the window's cells
+   * @param forestExtensionLevel Isolation Forest: 0 for axis-parallel cuts, up to d − 1 for the
+   *     extended forest, or -1 for d − 1 whatever d the feature schema has
+   * @param forestSeed Isolation Forest: the random seed (same data and seed, same forest)
+   * @param pcaComponents PCA: components kept, or 0 to keep the fewest reaching
+   *     {@code pcaVarianceRetained}
+   * @param pcaVarianceRetained PCA: the variance fraction to retain, in (0, 1], when
+   *     {@code pcaComponents} is 0
+   */
+  public record Analytics(double falseAlarmRate, String verdictModel, int minTrainingCells,
+      double maxMissingFraction, int trainingWindowDays, int forestTrees, int forestMaxDepth,
+      int forestSamplesPerTree, int forestExtensionLevel, long forestSeed, int pcaComponents,
+      double pcaVarianceRetained) {
+    public Analytics {
+      Objects.requireNonNull(verdictModel, "verdictModel");
+      if (!VERDICT_MODELS.contains(verdictModel)) {
+        throw new IllegalArgumentException("verdictModel not one of " + VERDICT_MODELS + ": "
+            + verdictModel);
+      }
+      if (!(falseAlarmRate > 0 && falseAlarmRate < 0.5)
+          || !(maxMissingFraction >= 0 && maxMissingFraction < 1)
+          || !(pcaVarianceRetained > 0 && pcaVarianceRetained <= 1)) {
+        throw new IllegalArgumentException("need falseAlarmRate in (0, 0.5), maxMissingFraction in"
+            + " [0, 1), pcaVarianceRetained in (0, 1]: " + falseAlarmRate + ", "
+            + maxMissingFraction + ", " + pcaVarianceRetained);
+      }
+      if (minTrainingCells < 2 || trainingWindowDays < 1 || forestTrees < 1 || forestMaxDepth < 1
+          || forestSamplesPerTree < 2 || forestExtensionLevel < -1 || pcaComponents < 0) {
+        throw new IllegalArgumentException("need minTrainingCells >= 2, trainingWindowDays >= 1,"
+            + " forestTrees >= 1, forestMaxDepth >= 1, forestSamplesPerTree >= 2,"
+            + " forestExtensionLevel >= -1, pcaComponents >= 0");
+      }
+    }
+  }
+
+  /** The values of {@code analytics.verdictModel}. */
+  public static final List<String> VERDICT_MODELS = List.of("pca", "isolationForest");
 
   /**
    * The OPC UA client's settings.
@@ -408,6 +465,8 @@ public record ApplicationConfig(
         fault(pkiSource, "not a directory: " + quote(pkiDir));
       }
 
+      Analytics analytics = analytics();
+
       if (r.errorCount() > before) {
         return null;
       }
@@ -417,7 +476,61 @@ public record ApplicationConfig(
           new Spool(spoolEnabled, spoolDir, segmentBytes, fsyncIntervalMs, capBytes, fullPolicy),
           new Hmi(host, port),
           new Simulator(enabled, seed, timeScale, taktSeconds, groundTruth, faults),
-          new Opcua(pkiDir));
+          new Opcua(pkiDir),
+          analytics);
+    }
+
+    private Analytics analytics() {
+      double rate = fraction(source("analytics.falseAlarmRate"), 0.01, false, 0.5, false);
+      Source verdictSource = source("analytics.verdictModel");
+      String verdictModel = text(verdictSource, "pca");
+      if (!VERDICT_MODELS.contains(verdictModel)) {
+        fault(verdictSource, "not one of " + String.join(", ", VERDICT_MODELS) + ": "
+            + quote(verdictModel));
+        verdictModel = "pca";
+      }
+      int minCells = (int) integer(source("analytics.minTrainingCells"), 200, 2, Integer.MAX_VALUE);
+      double maxMissing = fraction(source("analytics.maxMissingFraction"), 0.2, true, 1, false);
+      int windowDays = (int) integer(source("analytics.trainingWindowDays"), 14, 1, 36_500);
+      int trees = (int) integer(source("analytics.forestTrees"), 100, 1, 100_000);
+      int depth = (int) integer(source("analytics.forestMaxDepth"), 8, 1, 64);
+      int psi = (int) integer(source("analytics.forestSamplesPerTree"), 256, 2, Integer.MAX_VALUE);
+      int extension = (int) integer(source("analytics.forestExtensionLevel"), -1, -1, 100_000);
+      long forestSeed = integer(source("analytics.forestSeed"), 42, Long.MIN_VALUE, Long.MAX_VALUE);
+      int components = (int) integer(source("analytics.pcaComponents"), 0, 0, 100_000);
+      double variance = fraction(source("analytics.pcaVarianceRetained"), 0.9, false, 1, true);
+      return new Analytics(rate, verdictModel, minCells, maxMissing, windowDays, trees, depth, psi,
+          extension, forestSeed, components, variance);
+    }
+
+    /** A number in the interval from {@code low} to {@code high}, each end open or closed. */
+    private double fraction(Source s, double fallback, boolean lowClosed, double high,
+        boolean highClosed) {
+      if (s.value() == null) {
+        return fallback;
+      }
+      Double value;
+      if (s.override()) {
+        try {
+          value = Double.parseDouble(((String) s.value()).trim());
+        } catch (NumberFormatException e) {
+          fault(s, "not a number: " + quote(s.value()));
+          return fallback;
+        }
+      } else {
+        value = r.number(s.value(), s.path());
+        if (value == null) {
+          return fallback;
+        }
+      }
+      boolean lowOk = lowClosed ? value >= 0 : value > 0;
+      boolean highOk = highClosed ? value <= high : value < high;
+      if (!lowOk || !highOk) {
+        fault(s, "must be in " + (lowClosed ? "[" : "(") + "0, " + high + (highClosed ? "]" : ")")
+            + ": " + quote(s.value()));
+        return fallback;
+      }
+      return value;
     }
 
     private Source source(String path) {

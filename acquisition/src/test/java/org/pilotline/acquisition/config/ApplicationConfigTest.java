@@ -182,6 +182,26 @@ class ApplicationConfigTest {
     }
 
     @Test
+    void analyticsFaultsNameTheKey() {
+      ConfigException e = failure("analytics:\n  falseAlarmRate: 0.7\n  verdictModel: svm\n"
+          + "  forestExtensionLevel: -2\n", NONE, NONE);
+      assertEquals(List.of(
+              FILE + ": analytics.falseAlarmRate: must be in (0, 0.5): \"0.7\"",
+              FILE + ": analytics.verdictModel: not one of pca, isolationForest: \"svm\"",
+              FILE + ": analytics.forestExtensionLevel: must be in -1..100000: \"-2\""),
+          e.getMessage().lines().toList());
+    }
+
+    @Test
+    void analyticsOverrideFromTheEnvironment() {
+      ApplicationConfig config = parse("", Map.of("PILOTLINE_ANALYTICS_FOREST_TREES", "7",
+          "PILOTLINE_ANALYTICS_VERDICT_MODEL", "isolationForest"), NONE);
+      assertEquals(7, config.analytics().forestTrees());
+      assertEquals("isolationForest", config.analytics().verdictModel());
+      assertEquals(0.01, config.analytics().falseAlarmRate());
+    }
+
+    @Test
     void everyFaultIsListed() {
       ConfigException e = failure("hmi:\n  port: -1\nsimulator:\n  seed: x\n",
           Map.of("PILOTLINE_WRITER_FLUSH_MS", "0"), NONE);

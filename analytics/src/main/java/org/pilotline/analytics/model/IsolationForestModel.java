@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleConsumer;
 import smile.anomaly.IsolationForest;
 import smile.anomaly.IsolationTree;
 import smile.math.MathEx;
@@ -51,6 +52,16 @@ public final class IsolationForestModel implements AnomalyModel {
    */
   public static IsolationForestModel fit(double[][] x, List<String> featureNames,
       IsolationForestParams params, double falseAlarmRate) {
+    return fit(x, featureNames, params, falseAlarmRate, done -> { });
+  }
+
+  /**
+   * As {@link #fit(double[][], List, IsolationForestParams, double)}, telling {@code progress} the
+   * fraction done (0 to 1) after each tree and after each twentieth of the calibration scoring
+   * (scoring the training set for the threshold is most of the work on a large set).
+   */
+  public static IsolationForestModel fit(double[][] x, List<String> featureNames,
+      IsolationForestParams params, double falseAlarmRate, DoubleConsumer progress) {
     int d = Models.width(x);
     Models.checkNames(featureNames, d);
     Models.checkRate(falseAlarmRate);
@@ -60,8 +71,21 @@ public final class IsolationForestModel implements AnomalyModel {
     }
     Standardisation standardisation = Standardisation.fit(x);
     double[][] z = standardisation.apply(x);
-    IsolationForest forest = grow(z, params);
-    double[] scores = forest.score(z);
+    int psi = Math.max(2, (int) Math.round(params.subsample() * z.length));
+    // Growing a tree costs about as much as scoring 60 ψ rows (measured on 100k x 12, ψ 256:
+    // 3 s to grow 100 trees, 19 s to score the 100k rows on one core).
+    double growShare = 60.0 * psi / (60.0 * psi + z.length);
+    IsolationForest forest = grow(z, params, f -> progress.accept(growShare * f));
+    // Scored in slices, each in Smile's parallel stream (scoring draws no random numbers, so the
+    // result does not depend on the threads), to report progress between slices.
+    double[] scores = new double[z.length];
+    int slice = Math.max(1, (z.length + 19) / 20);
+    for (int from = 0; from < z.length; from += slice) {
+      int to = Math.min(z.length, from + slice);
+      System.arraycopy(forest.score(Arrays.copyOfRange(z, from, to)), 0, scores, from, to - from);
+      progress.accept(growShare + (1 - growShare) * to / z.length);
+    }
+    progress.accept(1.0);
     double threshold = Models.quantileThreshold(scores, falseAlarmRate);
     TrainedModel trained = new TrainedModel(ModelKind.ISOLATION_FOREST,
         Map.of("trees", (double) params.trees(), "maxDepth", (double) params.maxDepth(),
@@ -70,6 +94,23 @@ public final class IsolationForestModel implements AnomalyModel {
         featureNames, standardisation, threshold, falseAlarmRate,
         Models.fractionAbove(scores, threshold), x.length);
     return new IsolationForestModel(forest, trained, columnMedians(z));
+  }
+
+  /** Rebuilds a model from its parts (see {@link ModelCodec}); no retraining. */
+  static IsolationForestModel restore(IsolationForest forest, TrainedModel trained, double[] medians) {
+    if (medians.length != trained.featureNames().size()) {
+      throw new IllegalArgumentException("medians (" + medians.length + ") and features ("
+          + trained.featureNames().size() + ") disagree");
+    }
+    return new IsolationForestModel(forest, trained, medians.clone());
+  }
+
+  IsolationForest forest() {
+    return forest;
+  }
+
+  double[] medians() {
+    return medians.clone();
   }
 
   @Override
@@ -109,7 +150,8 @@ public final class IsolationForestModel implements AnomalyModel {
    * after {@code MathEx.setSeed(seed)} on the calling thread, and the forest normalises by c(ψ),
    * as in Liu et al. (2008). Same data and parameters, same forest.
    */
-  private static IsolationForest grow(double[][] z, IsolationForestParams params) {
+  private static IsolationForest grow(double[][] z, IsolationForestParams params,
+      DoubleConsumer progress) {
     int n = z.length;
     int psi = Math.max(2, (int) Math.round(params.subsample() * n));
     MathEx.setSeed(params.seed());
@@ -121,6 +163,7 @@ public final class IsolationForestModel implements AnomalyModel {
         sample.add(z[permutation[i]]);
       }
       trees[t] = new IsolationTree(sample, params.maxDepth(), params.extensionLevel());
+      progress.accept((t + 1.0) / trees.length);
     }
     return new IsolationForest(psi, params.extensionLevel(), trees);
   }

@@ -98,6 +98,48 @@ public final class PcaModel implements AnomalyModel {
     return new PcaModel(trained, center, loadings, lambda, t2Limit, speLimit);
   }
 
+  /** Rebuilds a model from its parts (see {@link ModelCodec}); no retraining. */
+  static PcaModel restore(TrainedModel trained, double[] center, double[][] loadings,
+      double[] lambda, double t2Limit, double speLimit) {
+    int d = trained.featureNames().size();
+    if (center.length != d || loadings.length != d || lambda.length == 0) {
+      throw new IllegalArgumentException("PCA parts do not match " + d + " features");
+    }
+    double[][] copy = new double[d][];
+    for (int j = 0; j < d; j++) {
+      if (loadings[j].length != lambda.length) {
+        throw new IllegalArgumentException("loadings row " + j + " has " + loadings[j].length
+            + " components, expected " + lambda.length);
+      }
+      copy[j] = loadings[j].clone();
+    }
+    return new PcaModel(trained, center.clone(), copy, lambda.clone(), t2Limit, speLimit);
+  }
+
+  double[] center() {
+    return center.clone();
+  }
+
+  double[][] loadings() {
+    double[][] copy = new double[loadings.length][];
+    for (int j = 0; j < loadings.length; j++) {
+      copy[j] = loadings[j].clone();
+    }
+    return copy;
+  }
+
+  double[] lambda() {
+    return lambda.clone();
+  }
+
+  double t2Limit() {
+    return t2Limit;
+  }
+
+  double speLimit() {
+    return speLimit;
+  }
+
   @Override
   public TrainedModel trained() {
     return trained;
