@@ -23,7 +23,8 @@ import org.pilotline.acquisition.sim.SimulatorOptions;
  *
  * <p>Each fault kind gets an equal share of the faulty cells, in episodes: a few consecutive cells
  * for a cell-station fault, whole rolls for a roll-station fault (aligned to roll boundaries, so
- * that a roll is either faulty or not), every fourth cell for a formation channel. The scored part
+ * that a roll is either faulty or not, and ending a fifth of a roll early so that the process has
+ * settled when the next, good roll arrives), every fourth cell for a formation channel. The scored part
  * is cut into one segment per episode, in a seeded random order of kinds, and each episode sits at
  * a seeded random place inside its segment, away from its edges, so episodes never overlap.
  *
@@ -99,7 +100,8 @@ public final class ScenarioPlanner {
     Collections.shuffle(order, random);
     int firstScored = warmUp + training + 1;
     double segment = (double) scored / order.size();
-    int margin = cpr + schedule.totalTakts;
+    // Room between episodes, so that no cell is touched by two and the process settles in between.
+    int margin = Math.max(4, cpr / 2);
     for (int i = 0; i < order.size(); i++) {
       Template t = order.get(i);
       int from = firstScored + (int) Math.ceil(i * segment) + margin;
@@ -191,7 +193,9 @@ public final class ScenarioPlanner {
         long roll = (e.firstCell - 1L) / cpr + 1;
         long rolls = (long) Math.ceil((double) t.episodeCells / cpr);
         startTakt = (roll - t.rollDistance) * cpr;
-        durationTakts = rolls * cpr;
+        // Ends a fifth of a roll early: the process settles back (the simulator's tags lag their
+        // setpoint by about a minute) before the next roll, which is labelled good, arrives.
+        durationTakts = Math.max(1, rolls * cpr - Math.max(1, cpr / 5));
       }
       default -> {
         // Cell n is open to the room during takts [n − 1, n − 1 + E): a window [a, a + L) touches
