@@ -42,6 +42,7 @@ import org.pilotline.analytics.feature.JdbcFeatureStore;
 import org.pilotline.analytics.model.Contribution;
 import org.pilotline.analytics.model.ModelKind;
 import org.pilotline.analytics.registry.JdbcModelRegistry;
+import org.pilotline.analytics.registry.ModelVersion;
 import org.pilotline.analytics.scoring.ScoringVerticle;
 import org.pilotline.analytics.training.JdbcTrainingExclusions;
 import org.pilotline.analytics.training.ModelTrainer;
@@ -51,13 +52,22 @@ import org.pilotline.analytics.training.TrainingSettings;
 /**
  * The whole road, as the node runs it: the simulator (a real Milo server) → OPC UA clients →
  * reading writer and process windows in PostgreSQL → {@code CELL_COMPLETED} → feature vector →
- * the scoring verticle with models trained on this very line's first cells. One cell is pressed
+ * the scoring verticle with a model trained on this very line's first cells. One cell is pressed
  * under an isostatic pressure loss; it must get an anomaly with a press-pressure feature among
- * its top two contributions, and a good cell scored by the same models must get none.
+ * its top two contributions, and a good cell scored by the same model must get none.
+ *
+ * <p>Both models are trained (through {@link ModelTrainer}, as {@code Launcher train} does), but
+ * only the Isolation Forest is activated. PCA's limits are calibrated in-sample, and on 90 training
+ * cells of about 45 features they flag far more than their 1 % of new good cells (a first version
+ * of this test, with both active, saw 20 anomalies on the 23 cells scored after training;
+ * {@code evaluate} measures it on 2,000 cells, see docs/ANALYTICS.md, Evaluation). A 40 s takt at
+ * 40x keeps a cell a second, as the demo does, while the 90 training cells span an hour of process
+ * time: many times the simulated process's slowest wander (an Ornstein-Uhlenbeck time of 5
+ * minutes), so that the training cells show the process's normal range.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class AnomalyEndToEndIT {
-  private static final double TAKT_S = 4;
+  private static final double TAKT_S = 40;
   private static final int CELLS_PER_ROLL = 2;
   /** The first training cell: well after the cells already on the line when acquisition subscribed. */
   private static final int FIRST_TRAINING_CELL = 20;
@@ -84,7 +94,7 @@ class AnomalyEndToEndIT {
     // Cell n is pressed during takt n: a loss from the middle of takt n - 1 for one takt hits it alone.
     String fault = String.format(Locale.ROOT, "pressureLoss start=%.1fs duration=%.1fs magnitude=0.15",
         (FAULTY_CELL - 0.5) * TAKT_S, TAKT_S);
-    sim = SimulatorServer.create(line, SimulatorOptions.defaults().withSeed(23).withTimeScale(4)
+    sim = SimulatorServer.create(line, SimulatorOptions.defaults().withSeed(23).withTimeScale(40)
         .withTaktSeconds(TAKT_S).withCellsPerRoll(CELLS_PER_ROLL).withTickMs(50)
         .withFaults(List.of(FaultSpec.parse(fault))));
     sim.startAsync().get();
@@ -97,7 +107,7 @@ class AnomalyEndToEndIT {
     JdbcModelRegistry registry = new JdbcModelRegistry(schema.dataSource());
     // Before any model is active the verticle only stores each vector: the training data.
     scoring = new ScoringVerticle(source, store, registry, new JdbcAnomalyLedger(schema.dataSource()),
-        ModelKind.PCA, Clock.systemUTC());
+        ModelKind.ISOLATION_FOREST, Clock.systemUTC());
     acquisition.vertx().deployVerticle(scoring).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
     assertTrue(AcquisitionHarness.waitFor(Duration.ofMinutes(3), () -> stored(TRAINING_END)),
@@ -107,7 +117,10 @@ class AnomalyEndToEndIT {
     assertTrue(first.complete(), "the first training cell was not seen whole: " + first);
     ModelTrainer trainer = new ModelTrainer(store, new JdbcTrainingExclusions(schema.dataSource()), registry,
         new TrainingSettings(0.01, 50, 0.2, 100, 8, 256, -1, 42, 0, 0.9), Clock.systemUTC());
-    training = trainer.train(features.version(), first.completedAt(), end.completedAt(), true, p -> { });
+    training = trainer.train(features.version(), first.completedAt(), end.completedAt(), false, p -> { });
+    ModelVersion forest = training.versions().stream().filter(v -> v.kind() == ModelKind.ISOLATION_FOREST)
+        .findFirst().orElseThrow();
+    registry.activate(ModelKind.ISOLATION_FOREST, forest.version());
     finishedWhenTrained = sim.cellsFinished();
     assertTrue(AcquisitionHarness.waitFor(Duration.ofMinutes(2),
         () -> verdicts.containsKey(cell(FAULTY_CELL)) && verdicts.containsKey(cell(GOOD_CELL))),
@@ -127,7 +140,7 @@ class AnomalyEndToEndIT {
     }
   }
 
-  /** Every tag sampled at 100 ms at most, so a 4 s simulated takt at 4x still gets several samples per window. */
+  /** Every tag sampled at 100 ms at most, as the simulator ticks every 50 ms (2 s simulated at 40x). */
   private static Line fastSampling(Line line) {
     Line out = line;
     for (Equipment e : line.equipment().toList()) {
@@ -170,7 +183,7 @@ class AnomalyEndToEndIT {
   }
 
   @Test
-  void theModelsWereTrainedOnThisLinesCellsBeforeThePressureLossCellFinished() {
+  void theModelWasTrainedOnThisLinesCellsBeforeThePressureLossCellFinished() {
     assertTrue(training.trainingCells() >= 50, "trained on " + training.trainingCells() + " cells");
     assertEquals(2, training.versions().size(), training.versions().toString());
     assertTrue(finishedWhenTrained < FAULTY_CELL - 2,
@@ -194,7 +207,7 @@ class AnomalyEndToEndIT {
   }
 
   @Test
-  void aGoodCellScoredByTheSameModelsGetsNoAnomaly() {
+  void aGoodCellScoredByTheSameModelGetsNoAnomaly() {
     JsonObject verdict = verdicts.get(cell(GOOD_CELL));
     assertEquals(true, verdict.getBoolean("ok"), verdict.encode());
     assertEquals(List.of(), anomaliesOf(cell(GOOD_CELL)).stream().map(Anomaly::modelKind).toList());
