@@ -11,9 +11,12 @@ public final class EvaluationTable {
 
   public static String format(EvaluationReport r) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "seed %d: %d cells run; trained on %d, scored %d (%d faulty, %s); %d features",
-        r.seed(), r.cellsRun(), r.trainingCells(), r.scoredCells(), r.faultyScored(), pct(
-            (double) r.faultyScored() / r.scoredCells()), r.features()));
+    b.append(String.format(Locale.ROOT,
+        "seed %d: %d cells run; trained on %d, scored %d (%d faulty: %s of the scored, %s of trained and scored);"
+            + " %d features",
+        r.seed(), r.cellsRun(), r.trainingCells(), r.scoredCells(), r.faultyScored(),
+        pct((double) r.faultyScored() / r.scoredCells()),
+        pct((double) r.faultyScored() / (r.scoredCells() + r.trainingCells())), r.features()));
     b.append('\n');
     if (!r.droppedFeatures().isEmpty() || r.droppedCells() > 0) {
       b.append("left out: features ").append(r.droppedFeatures()).append(", cells with a missing value ")
