@@ -40,6 +40,15 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  // SPC settings, violations and counters are values: the JDK and the spc package only.
+  @Test
+  void spcStreamRecordsDependOnlyOnTheJdkAndSpc() {
+    classes().that().resideInAPackage("org.pilotline.analytics.spcstream..").and().areRecords()
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..",
+            "org.pilotline.analytics.spcstream..", "org.pilotline.analytics.spc..")
+        .check(classes);
+  }
+
   // Model records (what the registry stores) stay JDK-only; only the model classes touch Smile.
   @Test
   void modelRecordsDependOnlyOnTheJdk() {

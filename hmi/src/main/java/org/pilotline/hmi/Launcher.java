@@ -12,7 +12,10 @@ import org.pilotline.acquisition.opcua.security.PkiCommand;
 import org.pilotline.acquisition.sim.SimulatorMain;
 import org.pilotline.acquisition.sim.SimulatorOptions;
 import org.pilotline.acquisition.sim.SimulatorServer;
+import org.pilotline.acquisition.sim.WriteListener;
 import org.pilotline.analytics.eval.EvaluateCommand;
+import org.pilotline.analytics.spcstream.SpcConfigLoader;
+import org.pilotline.hmi.auth.UsersCommand;
 import org.pilotline.analytics.training.TrainCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@code docs/SIMULATOR.md}). {@code Launcher discover opc.tcp://host:port/path [options]} browses
  * an endpoint and writes a draft {@code line.yaml} (see {@code docs/OPERATIONS.md}). {@code Launcher pki
  * list|trust <thumbprint-prefix> [--dir DIR]} shows and trusts server certificates. {@code Launcher
+ * users add|passwd|roles|disable|enable|list} manages the users of the HMI and the result server. {@code Launcher
  * train [--window 14d]} trains the anomaly models; {@code Launcher models list|rollback <kind>}
  * lists and rolls back their versions; {@code Launcher evaluate [options]} scores them on a seeded
  * simulated scenario (see {@code docs/ANALYTICS.md}).
@@ -68,6 +72,10 @@ public final class Launcher {
       System.exit(PkiCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
       return;
     }
+    if (args.length > 0 && args[0].equals("users")) {
+      System.exit(UsersCommand.run(Arrays.copyOfRange(args, 1, args.length), System.in, System.out, System.err));
+      return;
+    }
     if (args.length > 0 && (args[0].equals("train") || args[0].equals("models"))) {
       System.exit(TrainCommand.run(args, System.out, System.err));
       return;
@@ -87,7 +95,8 @@ public final class Launcher {
       } else {
         System.err.println("unknown argument: " + args[i] + "\nusage: Launcher [--config DIR] | Launcher sim [simulator options]"
             + " | Launcher discover opc.tcp://host:port/path [--out FILE] [--max-nodes N] [--start NODEID]"
-            + " | Launcher pki list [--dir DIR] | Launcher pki trust <thumbprint-prefix> [--dir DIR]");
+            + " | Launcher pki list [--dir DIR] | Launcher pki trust <thumbprint-prefix> [--dir DIR]"
+            + " | Launcher users add|passwd|roles|disable|enable|list ...");
         System.exit(2);
       }
     }
@@ -95,7 +104,8 @@ public final class Launcher {
     try {
       ApplicationConfig config = ApplicationConfig.load(configDir.resolve("application.yaml"));
       Line line = LineLoader.load(configDir.resolve("line.yaml"));
-      node = PilotlineNode.start(config, line);
+      node = PilotlineNode.start(config, line, WriteListener.NONE,
+          SpcConfigLoader.loadIfPresent(configDir.resolve("spc.yaml"), line));
     } catch (ConfigException e) {
       System.err.println("configuration error:\n" + e.getMessage());
       System.exit(2);
@@ -110,6 +120,7 @@ public final class Launcher {
     System.out.println("  pilotline is running: " + node.url());
     System.out.println("  storage mode: " + node.storageMode().name().toLowerCase()
         + ", config: " + configDir.toAbsolutePath().normalize() + ". Press Ctrl-C to stop.");
+    node.resultServerUrls().forEach(u -> System.out.println("  result server (OPC UA): " + u));
     System.out.println();
   }
 

@@ -14,9 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.pilotline.acquisition.LocalCodecs;
 import org.pilotline.acquisition.config.ApplicationConfig;
+import org.pilotline.acquisition.line.DataGap;
 import org.pilotline.acquisition.line.Equipment;
 import org.pilotline.acquisition.line.Line;
 import org.pilotline.acquisition.line.Station;
@@ -31,6 +33,8 @@ import org.pilotline.acquisition.store.Database;
 import org.pilotline.acquisition.store.EmbeddedDatabase;
 import org.pilotline.acquisition.store.JdbcTagRegistry;
 import org.pilotline.acquisition.store.JdbcDataGapStore;
+import org.pilotline.acquisition.store.JdbcReadingQuarantine;
+import org.pilotline.acquisition.store.ReadingQuarantine;
 import org.pilotline.acquisition.store.JdbcUnitStore;
 import org.pilotline.acquisition.store.ProcessWindowVerticle;
 import org.pilotline.acquisition.store.ReadingWriterVerticle;
@@ -41,6 +45,13 @@ import org.pilotline.acquisition.store.WriterMetrics;
 import org.pilotline.acquisition.store.spool.ReadingSpool;
 import org.pilotline.acquisition.store.spool.SpoolConfig;
 import org.pilotline.acquisition.store.spool.SpoolMetrics;
+import org.pilotline.analytics.spcstream.BaselineSource;
+import org.pilotline.analytics.spcstream.JdbcSpcViolationStore;
+import org.pilotline.analytics.spcstream.SpcConfig;
+import org.pilotline.analytics.spcstream.SpcVerticle;
+import org.pilotline.analytics.anomaly.JdbcAnomalyLedger;
+import org.pilotline.hmi.auth.JdbcUserStore;
+import org.pilotline.hmi.opcua.ResultServer;
 import org.pilotline.hmi.web.ApiVerticle;
 import org.pilotline.hmi.web.JdbcLatestValues;
 import org.pilotline.hmi.web.UnitSlotCache;
@@ -66,9 +77,13 @@ public final class PilotlineNode implements AutoCloseable {
   private ReadingSpool spool;
   private ProcessWindowVerticle windows;
   private ApiVerticle api;
+  private ResultServer resultServer;
   private UnitSlotCache units;
+  private ReadingQuarantine.Totals quarantineAtStart;
   private Line line;
   private String url;
+  private SpcConfig spcConfig;
+  private SpcVerticle spc;
 
   private PilotlineNode() {}
 
@@ -83,7 +98,14 @@ public final class PilotlineNode implements AutoCloseable {
 
   /** As {@link #start(ApplicationConfig, Line)}, telling {@code simulatorWrites} of every value the simulator writes. */
   public static PilotlineNode start(ApplicationConfig config, Line line, WriteListener simulatorWrites) throws Exception {
+    return start(config, line, simulatorWrites, null);
+  }
+
+  /** As {@link #start(ApplicationConfig, Line, WriteListener)}, with SPC on the reading streams unless {@code spc} is null. */
+  public static PilotlineNode start(ApplicationConfig config, Line line, WriteListener simulatorWrites,
+      SpcConfig spc) throws Exception {
     PilotlineNode node = new PilotlineNode();
+    node.spcConfig = spc;
     try {
       node.startAll(config, line, simulatorWrites);
       return node;
@@ -132,6 +154,7 @@ public final class PilotlineNode implements AutoCloseable {
     windows = new ProcessWindowVerticle(new JdbcUnitStore(dataSource), line.route().get(line.route().size() - 1));
     await(vertx.deployVerticle(writer));
     await(vertx.deployVerticle(windows));
+    deploySpc(tagIds);
 
     List<Future<String>> deployments = new ArrayList<>();
     JdbcDataGapStore gapStore = new JdbcDataGapStore(dataSource);
@@ -150,14 +173,44 @@ public final class PilotlineNode implements AutoCloseable {
         .get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
 
     JdbcLatestValues latest = new JdbcLatestValues(dataSource, line, this::tagStatuses, units);
-    api = new ApiVerticle(config.hmi().host(), config.hmi().port(), latest, this::health);
+    ReadingQuarantine quarantine = new JdbcReadingQuarantine(dataSource);
+    // read once: health must answer while the database is away, so it adds the writer's counts to these
+    quarantineAtStart = quarantine.totals();
+    if (quarantineAtStart.readings() > 0) {
+      LOG.warn("quarantine holds readings the database refused: batches={}, readings={}, last={}; see /api/quarantine",
+          quarantineAtStart.batches(), quarantineAtStart.readings(), quarantineAtStart.lastQuarantinedAt());
+    }
+    api = new ApiVerticle(config.hmi().host(), config.hmi().port(), latest, this::health, quarantine);
     await(vertx.deployVerticle(api));
     url = "http://" + config.hmi().host() + ":" + api.actualPort() + "/";
+    if (config.resultServer().enabled()) {
+      resultServer = new ResultServer(config.resultServer(), line, new JdbcAnomalyLedger(dataSource),
+          new JdbcUserStore(dataSource), this::tagStatuses, Clock.systemUTC());
+      await(vertx.deployVerticle(resultServer));
+    }
     long tagsOk = clients.stream().flatMap(c -> c.tagStatuses().values().stream()).filter(TagStatus::ok).count();
     long unitsOk = clients.stream().flatMap(c -> c.unitStatuses().values().stream()).filter(TagStatus::ok).count();
     long units = line.equipment().mapToLong(e -> e.units().size()).sum();
     LOG.info("pilotline started: storageMode={}, tagsSubscribed={}/{}, unitNodesSubscribed={}/{}, equipment={}, url={}",
         storageMode.name().toLowerCase(), tagsOk, tagIds.size(), unitsOk, units, clients.size(), url);
+  }
+
+  /** Before the equipment clients, so that SPC sees the first readings; a failure leaves the rest running. */
+  private void deploySpc(Map<String, Integer> tagIds) throws Exception {
+    if (spcConfig == null) {
+      return;
+    }
+    SpcVerticle v = new SpcVerticle(spcConfig, tagIds, new JdbcSpcViolationStore(dataSource),
+        BaselineSource.of(dataSource));
+    await(vertx.deployVerticle(v).map(id -> spc = v).otherwise(err -> {
+      LOG.error("spc not started, running without it: reason={}", err.getMessage());
+      return null;
+    }));
+  }
+
+  /** SPC on the reading streams (violations, Cpk/Ppk table), if it runs. */
+  public Optional<SpcVerticle> spc() {
+    return Optional.ofNullable(spc);
   }
 
   private static SimulatorOptions simulatorOptions(ApplicationConfig.Simulator sim) {
@@ -176,6 +229,11 @@ public final class PilotlineNode implements AutoCloseable {
   /** The web page's URL. */
   public String url() {
     return url;
+  }
+
+  /** The result server's endpoint URLs; empty when it is not enabled. */
+  public List<String> resultServerUrls() {
+    return resultServer == null ? List.of() : resultServer.endpointUrls();
   }
 
   public StorageMode storageMode() {
@@ -235,6 +293,13 @@ public final class PilotlineNode implements AutoCloseable {
             .put("readingsDropped", sm.readingsDropped())
             .put("appendsRefused", sm.appendsRefused())
             .put("recoveredTruncatedBytes", sm.recoveredTruncatedBytes()))
+        .put("quarantine", new JsonObject()
+            .put("batches", quarantineAtStart.batches() + m.quarantineBatches())
+            .put("readings", quarantineAtStart.readings() + m.quarantined())
+            .put("readingsSinceStart", m.quarantined())
+            .put("lastQuarantinedAt", m.lastQuarantine() != null ? m.lastQuarantine().toString()
+                : quarantineAtStart.lastQuarantinedAt() == null ? null : quarantineAtStart.lastQuarantinedAt().toString()))
+        .put("equipment", equipmentHealth())
         .put("processWindows", new JsonObject()
             .put("eventsReceived", windows.eventsReceived())
             .put("eventsApplied", windows.eventsApplied())
@@ -248,6 +313,31 @@ public final class PilotlineNode implements AutoCloseable {
             .put("simTime", simulator.simTime().toString())
             .put("valuesWritten", simulator.valuesWritten())
             .put("cellsFinished", simulator.cellsFinished()));
+  }
+
+  /** Per equipment: connected or not and why, outages recovered, data gaps and the last one. */
+  private JsonArray equipmentHealth() {
+    JsonArray all = new JsonArray();
+    for (MiloEquipmentClient c : clients) {
+      DataGap last = c.lastGap();
+      all.add(new JsonObject()
+          .put("station", c.stationId())
+          .put("id", c.equipment().id())
+          .put("url", c.equipment().endpointUrl())
+          .put("connected", c.connected())
+          .put("notConnectedReason", c.connected() ? null : c.notConnectedReason())
+          .put("connectedSince", c.connectedSince() == null ? null : c.connectedSince().toString())
+          .put("outageOpen", c.outageOpen())
+          .put("recoveries", c.recoveries())
+          .put("gaps", c.gapsDetected())
+          .put("lastGap", last == null ? null : new JsonObject()
+              .put("from", last.from().toString())
+              .put("to", last.to().toString())
+              .put("seconds", Duration.between(last.from(), last.to()).toMillis() / 1000.0)
+              .put("reason", last.reason())
+              .put("detectedAt", last.detectedAt() == null ? null : last.detectedAt().toString())));
+    }
+    return all;
   }
 
   /** Stops acquisition first, so that the writer can flush what it holds, then the rest. */

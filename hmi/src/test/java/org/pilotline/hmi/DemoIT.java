@@ -114,6 +114,23 @@ class DemoIT {
     assertEquals(line.tagRefs().count(), tags.getLong("configured"));
     assertEquals(tags.getLong("total"), tags.getLong("ok"), tags.encode());
     assertEquals("UP", health.getString("status"), health.encode());
+    JsonObject quarantine = health.getJsonObject("quarantine");
+    assertEquals(0L, quarantine.getLong("readings"), quarantine.encode());
+    JsonArray equipment = health.getJsonArray("equipment");
+    assertEquals(line.equipment().count(), equipment.size());
+    for (int i = 0; i < equipment.size(); i++) {
+      JsonObject e = equipment.getJsonObject(i);
+      assertTrue(e.getBoolean("connected"), e.encode());
+      assertEquals(0L, e.getLong("recoveries"), e.encode());
+      assertTrue(e.containsKey("gaps") && e.containsKey("lastGap"), e.encode());
+    }
+  }
+
+  @Test
+  void emptyQuarantineIsListed() throws Exception {
+    JsonObject q = get("/api/quarantine");
+    assertEquals(0L, q.getLong("readings"), q.encode());
+    assertEquals(0, q.getJsonArray("recent").size(), q.encode());
   }
 
   @Test

@@ -38,7 +38,7 @@ import org.pilotline.acquisition.sim.FaultSpec;
  */
 public record ApplicationConfig(
     Database database, Writer writer, Spool spool, Hmi hmi, Simulator simulator, Opcua opcua,
-    Analytics analytics) {
+    ResultServer resultServer, Analytics analytics) {
   /** The environment variable that holds the database password, if no password file is used. */
   public static final String PASSWORD_ENV = "PILOTLINE_DATABASE_PASSWORD";
 
@@ -53,6 +53,8 @@ public record ApplicationConfig(
     keys.put("simulator",
         List.of("enabled", "seed", "timeScale", "taktSeconds", "groundTruthFile", "faults"));
     keys.put("opcua", List.of("pkiDir"));
+    keys.put("resultServer", List.of("enabled", "host", "advertisedHost", "port", "path", "pkiDir",
+        "securityPolicies", "securityModes", "allowNone", "anonymous", "maxAnomalies"));
     keys.put("analytics", List.of("falseAlarmRate", "verdictModel", "minTrainingCells",
         "maxMissingFraction", "trainingWindowDays", "forestTrees", "forestMaxDepth",
         "forestSamplesPerTree", "forestExtensionLevel", "forestSeed", "pcaComponents",
@@ -71,8 +73,81 @@ public record ApplicationConfig(
     Objects.requireNonNull(hmi, "hmi");
     Objects.requireNonNull(simulator, "simulator");
     Objects.requireNonNull(opcua, "opcua");
+    Objects.requireNonNull(resultServer, "resultServer");
     Objects.requireNonNull(analytics, "analytics");
   }
+
+  /**
+   * The result server: pilotline's own OPC UA server for MES and PLCs (verdicts, anomalies, line
+   * state; see docs/OPERATIONS.md).
+   *
+   * @param host the address to bind; 0.0.0.0 for every interface
+   * @param advertisedHost the host name in the endpoint URLs clients are given; empty: the host,
+   *     or this machine's name when the host is 0.0.0.0
+   * @param path the endpoint URL's path, such as {@code /pilotline}
+   * @param pkiDir the server's own PKI folder (its certificate, trusted and rejected client
+   *     certificates)
+   * @param securityPolicies the secure policies offered, each with every mode in securityModes
+   * @param securityModes {@code Sign} and/or {@code SignAndEncrypt}
+   * @param allowNone true adds an endpoint without security (never for a network)
+   * @param anonymous true lets clients in without a user name (they can read, never acknowledge)
+   * @param maxAnomalies how many of the newest open anomalies the Anomalies folder holds
+   */
+  public record ResultServer(boolean enabled, String host, String advertisedHost, int port, String path,
+      Path pkiDir, List<String> securityPolicies, List<String> securityModes, boolean allowNone,
+      boolean anonymous, int maxAnomalies) {
+    public ResultServer {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(advertisedHost, "advertisedHost");
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(pkiDir, "pkiDir");
+      securityPolicies = List.copyOf(securityPolicies);
+      securityModes = List.copyOf(securityModes);
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port not in 0..65535: " + port);
+      }
+      if (!path.startsWith("/")) {
+        throw new IllegalArgumentException("path must start with /: " + path);
+      }
+      if (!RESULT_SERVER_POLICIES.containsAll(securityPolicies)) {
+        throw new IllegalArgumentException("securityPolicies not all in " + RESULT_SERVER_POLICIES + ": "
+            + securityPolicies);
+      }
+      if (!RESULT_SERVER_MODES.containsAll(securityModes)) {
+        throw new IllegalArgumentException("securityModes not all in " + RESULT_SERVER_MODES + ": " + securityModes);
+      }
+      if ((securityPolicies.isEmpty() || securityModes.isEmpty()) && !allowNone) {
+        throw new IllegalArgumentException("no endpoint: securityPolicies or securityModes is empty and allowNone is false");
+      }
+      if (maxAnomalies < 1 || maxAnomalies > 10_000) {
+        throw new IllegalArgumentException("maxAnomalies not in 1..10000: " + maxAnomalies);
+      }
+    }
+
+    /** The host name for endpoint URLs: advertisedHost, else host unless that binds every interface. */
+    public String endpointHost() {
+      if (!advertisedHost.isEmpty()) {
+        return advertisedHost;
+      }
+      if (!host.equals("0.0.0.0") && !host.equals("::")) {
+        return host;
+      }
+      try {
+        return java.net.InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        return "localhost";
+      }
+    }
+  }
+
+  /**
+   * The policies the result server offers: those OPC UA still recommends (Basic128Rsa15 and
+   * Basic256 are deprecated, None is {@code allowNone}).
+   */
+  public static final List<String> RESULT_SERVER_POLICIES =
+      List.of("Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss");
+  /** The message security modes of the result server's secure endpoints. */
+  public static final List<String> RESULT_SERVER_MODES = List.of("Sign", "SignAndEncrypt");
 
   /**
    * Anomaly-model training and scoring; every model parameter is explicit (see docs/ANALYTICS.md).
@@ -288,6 +363,8 @@ public record ApplicationConfig(
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new ConfigException(file.toString(), "", "file not found");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException(file.toString(), "", "not UTF-8 text");
     } catch (IOException e) {
       throw new ConfigException(file.toString(), "", "cannot read: " + e.getMessage());
     }
@@ -465,6 +542,7 @@ public record ApplicationConfig(
         fault(pkiSource, "not a directory: " + quote(pkiDir));
       }
 
+      ResultServer resultServer = resultServer();
       Analytics analytics = analytics();
 
       if (r.errorCount() > before) {
@@ -477,7 +555,62 @@ public record ApplicationConfig(
           new Hmi(host, port),
           new Simulator(enabled, seed, timeScale, taktSeconds, groundTruth, faults),
           new Opcua(pkiDir),
-          analytics);
+          resultServer, analytics);
+    }
+
+    private ResultServer resultServer() {
+      int before = r.errorCount();
+      boolean enabled = flag(source("resultServer.enabled"), false);
+      String host = nonBlank(source("resultServer.host"), "127.0.0.1");
+      String advertisedHost = text(source("resultServer.advertisedHost"), "").trim();
+      int port = (int) integer(source("resultServer.port"), 4841, 0, 65535);
+      Source pathSource = source("resultServer.path");
+      String path = text(pathSource, "/pilotline");
+      if (!path.startsWith("/") || path.chars().anyMatch(Character::isWhitespace)) {
+        fault(pathSource, "not a URL path (starts with /, no spaces): " + quote(path));
+        path = "/pilotline";
+      }
+      Source pkiSource = source("resultServer.pkiDir");
+      Path pkiDir = path(pkiSource, Path.of("data", "pki-result-server"));
+      if (pkiDir == null) {
+        fault(pkiSource, "must not be empty");
+        pkiDir = Path.of("data", "pki-result-server");
+      } else if (Files.exists(pkiDir) && !Files.isDirectory(pkiDir)) {
+        fault(pkiSource, "not a directory: " + quote(pkiDir));
+      }
+      Source policiesSource = source("resultServer.securityPolicies");
+      List<String> policies = policiesSource.value() == null
+          ? List.of("Basic256Sha256", "Aes256_Sha256_RsaPss") : strings(policiesSource);
+      for (int i = 0; i < policies.size(); i++) {
+        String p = policies.get(i);
+        if (p.equals("None")) {
+          r.error(policiesSource.origin(), ConfigReader.index(policiesSource.path(), i),
+              "None is not a secure policy; an endpoint without security needs resultServer.allowNone: true");
+        } else if (!RESULT_SERVER_POLICIES.contains(p)) {
+          r.error(policiesSource.origin(), ConfigReader.index(policiesSource.path(), i),
+              "not one of " + String.join(", ", RESULT_SERVER_POLICIES) + ": " + quote(p));
+        }
+      }
+      Source modesSource = source("resultServer.securityModes");
+      List<String> modes = modesSource.value() == null ? List.of("SignAndEncrypt") : strings(modesSource);
+      for (int i = 0; i < modes.size(); i++) {
+        if (!RESULT_SERVER_MODES.contains(modes.get(i))) {
+          r.error(modesSource.origin(), ConfigReader.index(modesSource.path(), i),
+              "not one of " + String.join(", ", RESULT_SERVER_MODES) + ": " + quote(modes.get(i)));
+        }
+      }
+      boolean allowNone = flag(source("resultServer.allowNone"), false);
+      if ((policies.isEmpty() || modes.isEmpty()) && !allowNone) {
+        fault(policies.isEmpty() ? policiesSource : modesSource,
+            "must not be empty: the result server would offer no endpoint (None is off unless resultServer.allowNone)");
+      }
+      boolean anonymous = flag(source("resultServer.anonymous"), false);
+      int maxAnomalies = (int) integer(source("resultServer.maxAnomalies"), 50, 1, 10_000);
+      if (r.errorCount() > before) {
+        return null; // the caller sees the faults and builds nothing
+      }
+      return new ResultServer(enabled, host, advertisedHost, port, path, pkiDir, policies, modes,
+          allowNone, anonymous, maxAnomalies);
     }
 
     private Analytics analytics() {

@@ -21,8 +21,11 @@ import org.pilotline.acquisition.line.ConfigException;
  *
  * <p>Each type check returns null when the value is absent or wrong (and records the fault),
  * so a loader can carry on and report the rest of the file.
+ *
+ * <p>Public so that other modules' config files (analytics' {@code spc.yaml}) read and report
+ * faults the same way as {@code line.yaml}.
  */
-final class ConfigReader {
+public final class ConfigReader {
   // Aliases are allowed (shared tag settings via anchors and merge keys are handy), but
   // bounded: an alias "billion laughs" expands exponentially in memory.
   private static final int MAX_ALIASES = 100;
@@ -34,11 +37,11 @@ final class ConfigReader {
   private final String file;
   private final List<ConfigException> errors = new ArrayList<>();
 
-  ConfigReader(String file) {
+  public ConfigReader(String file) {
     this.file = file;
   }
 
-  String file() {
+  public String file() {
     return file;
   }
 
@@ -49,7 +52,7 @@ final class ConfigReader {
    * @return the document, or null for an empty one
    * @throws ConfigException for a YAML syntax error, naming line and column
    */
-  static Object parseYaml(String text, String file) {
+  public static Object parseYaml(String text, String file) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setAllowRecursiveKeys(false);
@@ -71,16 +74,16 @@ final class ConfigReader {
     }
   }
 
-  static String child(String path, String key) {
+  public static String child(String path, String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  static String index(String path, int i) {
+  public static String index(String path, int i) {
     return path + "[" + i + "]";
   }
 
   /** The value as it appears in a message: scalars in double quotes, collections described. */
-  static String quote(Object value) {
+  public static String quote(Object value) {
     if (value instanceof Map) {
       return "a mapping";
     }
@@ -97,7 +100,7 @@ final class ConfigReader {
     return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
   }
 
-  static String typeName(Object value) {
+  public static String typeName(Object value) {
     if (value instanceof String) {
       return "a string";
     }
@@ -119,20 +122,20 @@ final class ConfigReader {
     return "a " + value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
   }
 
-  void error(String path, String fault) {
+  public void error(String path, String fault) {
     errors.add(new ConfigException(file, path, fault));
   }
 
   /** Records a fault that came from somewhere other than this reader's file (an override). */
-  void error(String origin, String path, String fault) {
+  public void error(String origin, String path, String fault) {
     errors.add(new ConfigException(origin, path, fault));
   }
 
-  int errorCount() {
+  public int errorCount() {
     return errors.size();
   }
 
-  void throwIfAny() {
+  public void throwIfAny() {
     if (!errors.isEmpty()) {
       throw ConfigException.of(errors);
     }
@@ -147,7 +150,7 @@ final class ConfigReader {
 
   /** The node as a mapping with string keys, or null (fault recorded) if it is something else. */
   @SuppressWarnings("unchecked")
-  Map<String, Object> mapping(Object node, String path) {
+  public Map<String, Object> mapping(Object node, String path) {
     if (!(node instanceof Map)) {
       if (node == null) {
         error(path, "expected a mapping, got nothing");
@@ -168,7 +171,7 @@ final class ConfigReader {
   }
 
   @SuppressWarnings("unchecked")
-  List<Object> list(Object node, String path) {
+  public List<Object> list(Object node, String path) {
     if (!(node instanceof List)) {
       if (node == null) {
         error(path, "expected a list, got nothing");
@@ -181,7 +184,7 @@ final class ConfigReader {
   }
 
   /** Records every key of {@code map} that is not in {@code allowed}, naming the allowed ones. */
-  void allowOnly(Map<String, Object> map, String path, List<String> allowed) {
+  public void allowOnly(Map<String, Object> map, String path, List<String> allowed) {
     for (String key : map.keySet()) {
       if (!allowed.contains(key)) {
         String suggestion = closest(key, allowed);
@@ -193,7 +196,7 @@ final class ConfigReader {
   }
 
   /** The value of a key that must be present and not null, or null with a fault recorded. */
-  Object required(Map<String, Object> map, String key, String path) {
+  public Object required(Map<String, Object> map, String key, String path) {
     Object value = map.get(key);
     if (value == null) {
       error(child(path, key), map.containsKey(key) ? "required key has no value" : "missing required key");
@@ -201,7 +204,7 @@ final class ConfigReader {
     return value;
   }
 
-  String string(Object value, String path) {
+  public String string(Object value, String path) {
     if (value == null) {
       return null;
     }
@@ -213,7 +216,7 @@ final class ConfigReader {
   }
 
   /** A finite number; integers are accepted where a number is expected. */
-  Double number(Object value, String path) {
+  public Double number(Object value, String path) {
     if (value == null) {
       return null;
     }
@@ -231,7 +234,7 @@ final class ConfigReader {
   }
 
   /** A whole number that fits a long. */
-  Long integer(Object value, String path) {
+  public Long integer(Object value, String path) {
     if (value == null) {
       return null;
     }
@@ -246,7 +249,7 @@ final class ConfigReader {
     return null;
   }
 
-  Boolean bool(Object value, String path) {
+  public Boolean bool(Object value, String path) {
     if (value == null) {
       return null;
     }

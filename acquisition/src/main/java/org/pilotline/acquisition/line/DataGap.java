@@ -9,11 +9,12 @@ import java.util.Objects;
  * were not observed.
  *
  * @param from the source time of the last value received before the outage (or the time the
- *     subscription was made, when no value had arrived yet)
+ *     subscription was made, when no value had arrived yet; or, by the acquisition's clock, the
+ *     time start found the equipment unreachable)
  * @param to the source time of the first value after the outage that is newer than {@code from}
  * @param detectedAt when the client noticed the outage, by the acquisition's clock
  * @param reason what revealed the outage first, e.g. {@code sessionInactive}, {@code watchdog},
- *     {@code transferFailed}
+ *     {@code transferFailed}, {@code unreachableAtStart}
  */
 public record DataGap(
     String stationId, String equipmentId, Instant from, Instant to, Instant detectedAt, String reason) {

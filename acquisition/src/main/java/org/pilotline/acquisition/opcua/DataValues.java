@@ -4,15 +4,19 @@ import java.time.Instant;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.pilotline.acquisition.line.Quality;
 import org.pilotline.acquisition.line.Reading;
 
 /**
  * Turns Milo {@link DataValue}s into {@link Reading}s. Pure functions; safe on any thread.
  *
  * <p>Values: every numeric OPC UA scalar (SByte to UInt64, Float, Double) becomes a double, a
- * Boolean becomes 1 or 0; anything else (String, arrays, structures, null) has no numeric value
- * and yields a null value, its StatusCode kept. UInt64/Int64 beyond 2^53 lose precision, as any
- * double does. NaN and infinities pass through unchanged.
+ * Boolean becomes 1 or 0. A value of any other type (String, ByteString, DateTime, arrays,
+ * structures) has no numeric value: it yields a null value with the StatusCode
+ * {@code Bad_TypeMismatch}, unless the server's own code is already Bad (then that is kept), so
+ * that the stored reading says why it has no number. An absent value (null) keeps the server's
+ * code. UInt64/Int64 beyond 2^53 lose precision, as any double does. NaN and infinities pass
+ * through unchanged (PostgreSQL's double precision stores them; see docs/RELIABILITY.md).
  *
  * <p>Bad and Uncertain values are kept, never dropped: the StatusCode travels as its unsigned
  * 32-bit value.
@@ -31,12 +35,13 @@ public final class DataValues {
    */
   public static Reading toReading(int tagId, DataValue dataValue, Instant receivedAt) {
     Instant serverTime = instantOrNull(dataValue.getServerTime());
-    return new Reading(
-        tagId,
-        sourceTime(dataValue, receivedAt),
-        serverTime,
-        toDouble(dataValue.getValue().getValue()),
-        statusCode(dataValue));
+    Object raw = dataValue.getValue().getValue();
+    Double value = toDouble(raw);
+    long status = statusCode(dataValue);
+    if (value == null && raw != null && Quality.of(status) != Quality.BAD) {
+      status = StatusCodes.Bad_TypeMismatch;
+    }
+    return new Reading(tagId, sourceTime(dataValue, receivedAt), serverTime, value, status);
   }
 
   /** The value as a double, or null when it is not a numeric or Boolean scalar. */

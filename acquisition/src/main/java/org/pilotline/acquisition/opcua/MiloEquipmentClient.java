@@ -72,8 +72,11 @@ import org.slf4j.LoggerFactory;
  * one {@link TagStatus} per tag after subscribing on {@link Addresses#TAG_STATUS}. A tag that
  * cannot be monitored (unknown node, bad NodeId text, filter refused) fails alone.
  *
- * <p>Start fails when the endpoint cannot be reached, offers no endpoint matching the
- * equipment's security settings, or refuses the subscription.
+ * <p>Start fails when the endpoint offers no endpoint matching the equipment's security
+ * settings, or refuses the session or the subscription: faults of configuration that a retry
+ * does not mend. An endpoint that does not answer at all (server down, machine off, network
+ * away) does not fail start: the client logs it, reports every tag as {@code BadNotConnected},
+ * and keeps trying with the back-off below until the server answers, then subscribes as usual.
  *
  * <p>After a successful start, outages are recovered, each on this client alone:
  * <ul>
@@ -162,6 +165,11 @@ public final class MiloEquipmentClient extends VerticleBase {
   private long outageStartNanos;
   /** How the last outage was recovered; for logs and tests. */
   private volatile String lastRecovery = "";
+  private volatile DataGap lastGap;
+  private volatile Instant connectedSince;
+  private volatile String notConnectedReason = "";
+  /** Unreachable at start and not yet connected; touched on the context only. */
+  private boolean waitingSinceStart;
 
   /** What a monitored item stands for; kept as the item's user object. */
   private record TagBinding(String key, int tagId, String nodeIdText) {}
@@ -264,6 +272,39 @@ public final class MiloEquipmentClient extends VerticleBase {
     return lastRecovery;
   }
 
+  /** The station that owns the equipment. */
+  public String stationId() {
+    return stationId;
+  }
+
+  /**
+   * Whether values flow now: a session is active and the subscription is in place. False while
+   * an outage is being recovered and while an equipment unreachable at start is waited for.
+   */
+  public boolean connected() {
+    return client != null && sessionActive && subscription != null && !resubscribeNeeded;
+  }
+
+  /** Why the client is not connected (the last failure), or empty when it is. */
+  public String notConnectedReason() {
+    return connected() ? "" : notConnectedReason;
+  }
+
+  /** When the current subscription was made, or null before the first. */
+  public Instant connectedSince() {
+    return connectedSince;
+  }
+
+  /** Whether an outage is open: noticed and not yet closed by a newer value. */
+  public boolean outageOpen() {
+    return gaps.open();
+  }
+
+  /** The last data gap closed, or null before the first. */
+  public DataGap lastGap() {
+    return lastGap;
+  }
+
   /** Data gaps closed since start (each handed to the {@link DataGapSink}). */
   public long gapsDetected() {
     return gapsDetected.sum();
@@ -282,7 +323,38 @@ public final class MiloEquipmentClient extends VerticleBase {
           + " use policy Basic256Sha256 or stronger with mode SignAndEncrypt (docs/OPERATIONS.md)",
           equipment.id(), equipment.endpointUrl());
     }
-    return connectAndSubscribe();
+    return connectAndSubscribe().recover(err -> {
+      if (!(err instanceof EndpointUnreachable) || stopping) {
+        return Future.failedFuture(err);
+      }
+      // A machine switched off when the node starts is routine on a line; it must not need a restart.
+      notConnectedReason = err.getMessage();
+      Map<String, TagStatus> waiting = new LinkedHashMap<>();
+      for (Tag tag : equipment.tags()) {
+        waiting.put(key(tag), new TagStatus(key(tag), false, "BadNotConnected: endpoint not answering"));
+      }
+      Map<String, TagStatus> units = new LinkedHashMap<>();
+      for (UnitNode unit : equipment.units()) {
+        String k = stationId + "/" + equipment.id() + "/unit/" + unit.name();
+        units.put(unit.name(), new TagStatus(k, false, "BadNotConnected: endpoint not answering"));
+      }
+      tagStatuses = Collections.unmodifiableMap(waiting);
+      unitStatuses = Collections.unmodifiableMap(units);
+      LOG.warn("equipment unreachable at start, will keep trying: equipment={}, url={}, reason={}",
+          equipment.id(), equipment.endpointUrl(), err.getMessage());
+      waitingSinceStart = true;
+      // what was not observed from now until the first value: a gap like any outage's
+      gaps.outage("unreachableAtStart", clock.instant());
+      beginRecovery(false);
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Nothing answered at the endpoint's address: a retry may succeed once the server is up. */
+  private static final class EndpointUnreachable extends IllegalStateException {
+    EndpointUnreachable(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** Security None is for the demo's simulator on this machine only. */
@@ -323,7 +395,7 @@ public final class MiloEquipmentClient extends VerticleBase {
   Future<Void> connectAndSubscribe() {
     String url = equipment.endpointUrl();
     return Future.fromCompletionStage(DiscoveryClient.getEndpoints(url), context)
-        .recover(err -> Future.failedFuture(new IllegalStateException(
+        .recover(err -> Future.failedFuture(new EndpointUnreachable(
             "equipment " + equipment.id() + " at " + url + ": cannot get endpoints: " + err.getMessage(), err)))
         .map(endpoints -> EndpointSelector.select(equipment, endpoints))
         // Reading the PKI folder, and creating the certificate on first start, is blocking work.
@@ -454,6 +526,8 @@ public final class MiloEquipmentClient extends VerticleBase {
         .map(results -> {
           subscription = sub;
           resubscribeNeeded = false;
+          connectedSince = clock.instant();
+          notConnectedReason = "";
           gaps.subscribed(clock.instant());
           for (MonitoredItemServiceOperationResult result : results) {
             record(result, statuses, units);
@@ -650,6 +724,7 @@ public final class MiloEquipmentClient extends VerticleBase {
 
   private void recordGap(DataGap gap) {
     gapsDetected.increment();
+    lastGap = gap;
     LOG.warn("data gap: equipment={}, station={}, from={}, to={}, seconds={}, reason={}",
         gap.equipmentId(), gap.stationId(), gap.from(), gap.to(),
         Duration.between(gap.from(), gap.to()).toMillis() / 1000.0, gap.reason());
@@ -748,7 +823,10 @@ public final class MiloEquipmentClient extends VerticleBase {
         scheduleAttempt(1);
         return;
       }
-      long graceLeftMs = MILO_GRACE_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStartNanos);
+      // Without a client (never connected, or the last replacement failed) Milo is reconnecting
+      // nothing: no grace to wait out.
+      long graceLeftMs = client == null
+          ? 0 : MILO_GRACE_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStartNanos);
       if (graceLeftMs > 0) {
         long delay = Math.min(backoff.nextDelayMs(), graceLeftMs);
         LOG.info("endpoint answers, leaving the session to Milo: equipment={}, url={}, nextAttemptMs={}",
@@ -768,14 +846,22 @@ public final class MiloEquipmentClient extends VerticleBase {
 
   private void recovered(String how) {
     recovering = false;
-    lastRecovery = how;
     backoff.reset();
+    if (waitingSinceStart) {
+      // not a recovery: it had never been connected
+      waitingSinceStart = false;
+      LOG.info("connected after being unreachable at start: equipment={}, url={}, waitedMs={}", equipment.id(),
+          equipment.endpointUrl(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStartNanos));
+      return;
+    }
+    lastRecovery = how;
     recoveries.increment();
     LOG.info("recovered: equipment={}, how={}, outageMs={}", equipment.id(), how,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStartNanos));
   }
 
   private void retry(String step, Throwable cause) {
+    notConnectedReason = step + ": " + cause.getMessage();
     long delay = backoff.nextDelayMs();
     LOG.info("recovery step failed: equipment={}, step={}, nextAttemptMs={}, reason={}",
         equipment.id(), step, delay, cause.getMessage());

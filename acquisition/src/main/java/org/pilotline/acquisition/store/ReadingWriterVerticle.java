@@ -47,6 +47,14 @@ import org.slf4j.LoggerFactory;
  * does not write a batch twice. While the database is away the spool grows on disk; at the cap
  * its full policy applies. {@link #stop()} leaves what it could not write in the spool, where the
  * next start finds it. See docs/RELIABILITY.md.
+ *
+ * <p><b>Quarantine.</b> A failure in which the sink says the database refuses the data itself
+ * ({@link ReadingSink#refusesData}: a value out of range, a violated constraint), repeated
+ * {@link #QUARANTINE_AFTER_ATTEMPTS} times in a row on the same batch, is not retried for ever:
+ * the batch is written with {@link ReadingSink#writeQuarantining}, which stores what the
+ * database accepts and sets the refused readings aside with the database's reason, in the same
+ * transaction as the spool's mark. The readings behind it then flow again. Any other failure
+ * (database unreachable, table missing) is retried for as long as it lasts.
  */
 public final class ReadingWriterVerticle extends VerticleBase {
   /** How long {@link #stop()} keeps writing what is queued. */
@@ -56,6 +64,14 @@ public final class ReadingWriterVerticle extends VerticleBase {
   private static final long MAX_BACKOFF_MS = 5_000;
   private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final long IDLE_POLL_MS = 100;
+  /**
+   * Refusals of the same batch before it is quarantined: more than one, so that a refusal that
+   * goes away (a constraint being migrated, a lock timeout mapped to a data error by a trigger)
+   * costs a delay, not a quarantine; few, so that live data waits well under a second (100 ms +
+   * 200 ms of back-off).
+   */
+  public static final int QUARANTINE_AFTER_ATTEMPTS = 3;
+  private static final int QUARANTINE_LOG_SAMPLE = 3;
 
   private final ReadingSink sink;
   private final WriterConfig config;
@@ -72,6 +88,11 @@ public final class ReadingWriterVerticle extends VerticleBase {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong commitErrors = new AtomicLong();
+  private final AtomicLong quarantined = new AtomicLong();
+  private final AtomicLong quarantineBatches = new AtomicLong();
+  private volatile Instant lastQuarantine;
+  // writer thread only: refusals of the batch now pending, in a row
+  private int refusals;
   private final AtomicLong droppedSinceLog = new AtomicLong();
   private volatile Instant lastCommit;
   private volatile int inFlight;
@@ -107,10 +128,12 @@ public final class ReadingWriterVerticle extends VerticleBase {
       SpoolMetrics m = spool.metrics();
       return new WriterMetrics(received.get(), committed.get(),
           dropped.get() + m.readingsDropped(), rejected.get(),
-          (int) Math.min(Integer.MAX_VALUE, m.readingsPending()), lastCommit, commitErrors.get());
+          (int) Math.min(Integer.MAX_VALUE, m.readingsPending()), lastCommit, commitErrors.get(),
+          quarantined.get(), quarantineBatches.get(), lastQuarantine);
     }
     return new WriterMetrics(received.get(), committed.get(), dropped.get(), rejected.get(),
-        queue.size() + inFlight, lastCommit, commitErrors.get());
+        queue.size() + inFlight, lastCommit, commitErrors.get(), quarantined.get(),
+        quarantineBatches.get(), lastQuarantine);
   }
 
   /** The spool's fill and counters, or null without a spool. */
@@ -296,8 +319,7 @@ public final class ReadingWriterVerticle extends VerticleBase {
           long lastSeq = pendingWrite.get(pendingWrite.size() - 1).seq();
           inFlight = rows.size();
           if (lastSeq > skipTo) {
-            sink.write(rows, spool.id(), lastSeq);
-            committed.addAndGet(rows.size());
+            writeOrQuarantine(rows, spool.id(), lastSeq);
             lastCommit = Instant.now();
             dbSeq = lastSeq;
           }
@@ -309,6 +331,10 @@ public final class ReadingWriterVerticle extends VerticleBase {
           commitErrors.incrementAndGet();
           // the failure may have come after the database committed: ask it again next time
           dbSeq = -1;
+          if (countRefusal(e, pendingWrite.size())) {
+            // no back-off: the next attempt quarantines
+            continue;
+          }
           if (backoffMs == MIN_BACKOFF_MS) {
             LOG.warn("reading batch write failed, kept in the spool, will retry: batches={},"
                 + " retryInMs={}, spoolPending={}, cause={}", pendingWrite.size(), backoffMs,
@@ -362,6 +388,54 @@ public final class ReadingWriterVerticle extends VerticleBase {
     return true;
   }
 
+  /**
+   * Writes the batch, or, after {@link #QUARANTINE_AFTER_ATTEMPTS} refusals of its data in a row,
+   * writes what the database accepts and quarantines the rest.
+   */
+  private void writeOrQuarantine(List<Reading> rows, String spoolId, long lastSeq) throws Exception {
+    if (refusals < QUARANTINE_AFTER_ATTEMPTS) {
+      sink.write(rows, spoolId, lastSeq);
+      committed.addAndGet(rows.size());
+      refusals = 0;
+      return;
+    }
+    List<QuarantinedReading> q = sink.writeQuarantining(rows, spoolId, lastSeq);
+    refusals = 0;
+    committed.addAndGet(rows.size() - q.size());
+    if (q.isEmpty()) {
+      LOG.info("batch the database refused was accepted on its last attempt: rows={}", rows.size());
+      return;
+    }
+    quarantined.addAndGet(q.size());
+    quarantineBatches.incrementAndGet();
+    lastQuarantine = Instant.now();
+    QuarantinedReading first = q.get(0);
+    LOG.error("readings quarantined, the database refuses them: rows={}, ofBatch={}, stored={},"
+        + " sqlState={}, reason={}, sample={}, quarantinedTotal={}; see /api/quarantine",
+        q.size(), rows.size(), rows.size() - q.size(), first.sqlState(), first.reason(),
+        q.subList(0, Math.min(QUARANTINE_LOG_SAMPLE, q.size())).stream().map(QuarantinedReading::reading).toList(),
+        quarantined.get());
+  }
+
+  /**
+   * Counts a failure that refused the data; any other failure resets the count.
+   *
+   * @return true when the batch is now to be quarantined at once
+   */
+  private boolean countRefusal(Exception e, int batches) {
+    if (!sink.refusesData(e)) {
+      refusals = 0;
+      return false;
+    }
+    refusals++;
+    if (refusals >= QUARANTINE_AFTER_ATTEMPTS) {
+      LOG.warn("database refused the batch's data {} times, quarantining what it refuses: batches={},"
+          + " cause={}", refusals, batches, e.toString());
+      return true;
+    }
+    return false;
+  }
+
   private static int addAll(List<SpoolRecord> out, List<SpoolRecord> records) {
     int rows = 0;
     for (SpoolRecord r : records) {
@@ -401,14 +475,16 @@ public final class ReadingWriterVerticle extends VerticleBase {
         }
         inFlight = batch.size();
         try {
-          sink.write(batch);
-          committed.addAndGet(batch.size());
+          writeOrQuarantine(batch, null, 0);
           lastCommit = Instant.now();
           batch = new ArrayList<>(config.batchRows());
           inFlight = 0;
           backoffMs = MIN_BACKOFF_MS;
         } catch (Exception e) {
           commitErrors.incrementAndGet();
+          if (countRefusal(e, batch.size())) {
+            continue;
+          }
           if (backoffMs == MIN_BACKOFF_MS) {
             LOG.warn("reading batch write failed, will retry: rows={}, retryInMs={}, queued={},"
                 + " cause={}", batch.size(), backoffMs, queue.size(), e.toString(), e);

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * A snapshot of the reading writer's counters since it started. Readings received are, in the
- * end, committed, dropped, rejected, or still queued.
+ * end, committed, dropped, rejected, quarantined, or still queued.
  *
  * @param received readings taken off the event bus
  * @param committed readings committed to the database
@@ -14,6 +14,10 @@ import java.time.Instant;
  * @param queueDepth readings waiting, including a batch being written or retried
  * @param lastCommit when the last batch was committed, or null before the first
  * @param commitErrors failed COPY attempts (each is retried)
+ * @param quarantined readings the database refused for a reason in the data, set aside in its
+ *     quarantine (table reading_quarantine) rather than retried for ever
+ * @param quarantineBatches batches from which readings were quarantined
+ * @param lastQuarantine when readings were last quarantined, or null before the first
  */
 public record WriterMetrics(
     long received,
@@ -22,4 +26,7 @@ public record WriterMetrics(
     long rejected,
     int queueDepth,
     Instant lastCommit,
-    long commitErrors) {}
+    long commitErrors,
+    long quarantined,
+    long quarantineBatches,
+    Instant lastQuarantine) {}

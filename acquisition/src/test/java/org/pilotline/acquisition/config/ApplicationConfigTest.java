@@ -307,4 +307,72 @@ class ApplicationConfigTest {
       assertEquals("spool.fsyncIntervalMs", e.path());
     }
   }
+
+  @Nested
+  class ResultServerSection {
+    @Test
+    void defaultsAreSecureOnlyAndOff() {
+      ApplicationConfig.ResultServer rs = ApplicationConfig.defaults().resultServer();
+      assertFalse(rs.enabled());
+      assertEquals(List.of("Basic256Sha256", "Aes256_Sha256_RsaPss"), rs.securityPolicies());
+      assertEquals(List.of("SignAndEncrypt"), rs.securityModes());
+      assertFalse(rs.allowNone());
+      assertFalse(rs.anonymous());
+      assertEquals(4841, rs.port());
+      assertEquals(50, rs.maxAnomalies());
+    }
+
+    // None must be asked for by name (allowNone), not slipped into the policy list.
+    @Test
+    void noneInThePolicyListIsRefusedWithTheSwitchToUse() {
+      ConfigException e = failure("""
+          resultServer:
+            securityPolicies: [Basic256Sha256, None]
+          """, NONE, NONE);
+      assertEquals("resultServer.securityPolicies[1]", e.path());
+      assertTrue(e.getMessage().contains("allowNone"), e.getMessage());
+    }
+
+    @Test
+    void deprecatedPolicyIsRefused() {
+      ConfigException e = failure("resultServer:\n  securityPolicies: [Basic128Rsa15]\n", NONE, NONE);
+      assertEquals("resultServer.securityPolicies[0]", e.path());
+      assertTrue(e.getMessage().contains("Basic128Rsa15"), e.getMessage());
+    }
+
+    @Test
+    void noSecureEndpointAndNoNoneIsRefused() {
+      ConfigException e = failure("resultServer:\n  securityPolicies: []\n", NONE, NONE);
+      assertEquals("resultServer.securityPolicies", e.path());
+      assertTrue(e.getMessage().contains("no endpoint"), e.getMessage());
+    }
+
+    @Test
+    void unknownModeAndBadMaxAnomaliesAreBothReported() {
+      ConfigException e = failure("""
+          resultServer:
+            securityModes: [Encrypt]
+            maxAnomalies: 0
+          """, NONE, NONE);
+      assertTrue(e.getMessage().contains("resultServer.securityModes[0]"), e.getMessage());
+      assertTrue(e.getMessage().contains("resultServer.maxAnomalies"), e.getMessage());
+    }
+
+    @Test
+    void overridesSetPoliciesAsOneList() {
+      ApplicationConfig config = parse("", Map.of("PILOTLINE_RESULT_SERVER_SECURITY_POLICIES",
+          "Aes128_Sha256_RsaOaep;Aes256_Sha256_RsaPss"), Map.of("pilotline.resultServer.enabled", "true"));
+      assertTrue(config.resultServer().enabled());
+      assertEquals(List.of("Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"), config.resultServer().securityPolicies());
+    }
+
+    @Test
+    void endpointHostIsTheBoundHostUnlessEveryInterfaceIsBound() {
+      ApplicationConfig.ResultServer rs = ApplicationConfig.defaults().resultServer();
+      assertEquals("127.0.0.1", rs.endpointHost());
+      ApplicationConfig.ResultServer named = parse("resultServer:\n  host: 0.0.0.0\n  advertisedHost: mes-gw.plant\n",
+          NONE, NONE).resultServer();
+      assertEquals("mes-gw.plant", named.endpointHost());
+    }
+  }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.time.Instant;
 import java.util.stream.Stream;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
@@ -70,19 +71,35 @@ class DataValueConversionTest {
     }
 
     @Test
-    void stringHasNoValueButKeepsItsReading() {
+    void stringHasNoValueAndIsMarkedATypeMismatch() {
       Reading reading = convert("C-000001");
       assertNull(reading.value());
       assertEquals(7, reading.tagId());
+      assertEquals(StatusCodes.Bad_TypeMismatch, reading.statusCode());
+      assertEquals(Quality.BAD, reading.quality());
+    }
+
+    @Test
+    void arraysStructuresAndOtherTypesHaveNoValueAndAreMarkedATypeMismatch() {
+      for (Object v : new Object[] {new double[] {1.0, 2.0}, new Double[] {1.0, 2.0}, LocalizedText.english("x"),
+          ByteString.of(new byte[] {1, 2}), DateTime.now()}) {
+        Reading reading = convert(v);
+        assertNull(reading.value(), String.valueOf(v));
+        assertEquals(StatusCodes.Bad_TypeMismatch, reading.statusCode(), String.valueOf(v));
+      }
+    }
+
+    @Test
+    void absentValueHasNoValueAndKeepsTheServersCode() {
+      Reading reading = convert(null);
+      assertNull(reading.value());
       assertEquals(0L, reading.statusCode());
     }
 
     @Test
-    void arraysStructuresAndNullHaveNoValue() {
-      assertNull(convert(new double[] {1.0, 2.0}).value());
-      assertNull(convert(new Double[] {1.0, 2.0}).value());
-      assertNull(convert(LocalizedText.english("x")).value());
-      assertNull(convert(null).value());
+    void wrongTypeWithABadCodeKeepsTheServersCode() {
+      Reading reading = DataValues.toReading(3, value("broken", StatusCodes.Bad_SensorFailure, SOURCE, SERVER), RECEIVED);
+      assertEquals(StatusCodes.Bad_SensorFailure, reading.statusCode());
     }
   }
 

@@ -82,8 +82,13 @@ final class MiloTestServer implements AutoCloseable {
    * NodeIds#Double}); each gets the NodeId {@code ns=<test>;s=<name>} and a Good initial value.
    */
   static MiloTestServer start(Map<String, NodeId> variables) throws Exception {
+    return start(variables, freePort());
+  }
+
+  /** As {@link #start(Map)}, on a given port (a server that comes up where a client already waits). */
+  static MiloTestServer start(Map<String, NodeId> variables, int port) throws Exception {
     KeyPair keyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
-    return start(variables, keyPair, certificate(keyPair), List.of(), null, List.of());
+    return start(variables, keyPair, certificate(keyPair), List.of(), null, List.of(), port);
   }
 
   /** A certificate for this server's key pair, as {@link #start(Map)} makes. */
@@ -107,7 +112,12 @@ final class MiloTestServer implements AutoCloseable {
   static MiloTestServer start(Map<String, NodeId> variables, KeyPair keyPair, X509Certificate certificate,
       List<X509Certificate> trustedClients, Map<String, String> users, List<X509Certificate> userCertificates)
       throws Exception {
-    int port = freePort();
+    return start(variables, keyPair, certificate, trustedClients, users, userCertificates, freePort());
+  }
+
+  private static MiloTestServer start(Map<String, NodeId> variables, KeyPair keyPair, X509Certificate certificate,
+      List<X509Certificate> trustedClients, Map<String, String> users, List<X509Certificate> userCertificates,
+      int port) throws Exception {
     var trust = new MemoryTrustListManager();
     trustedClients.forEach(trust::addTrustedCertificate);
     var quarantine = new MemoryCertificateQuarantine();
@@ -208,6 +218,15 @@ final class MiloTestServer implements AutoCloseable {
         new Variant(value), new StatusCode(statusCode), new DateTime(sourceTime), DateTime.now()));
   }
 
+  /** Sets a value exactly as given: any Variant, any timestamps (null, the 1601 epoch). */
+  void writeRaw(String name, DataValue value) {
+    UaVariableNode node = namespace.nodes.get(name);
+    if (node == null) {
+      throw new IllegalArgumentException("no variable " + name);
+    }
+    node.setValue(value);
+  }
+
   /**
    * Closes every session on the server side, as a server does when it drops a client; with
    * {@code deleteSubscriptions} false the subscriptions stay, waiting to be transferred.
@@ -226,7 +245,7 @@ final class MiloTestServer implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return socket.getLocalPort();
     }

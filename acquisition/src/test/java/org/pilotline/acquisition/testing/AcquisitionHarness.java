@@ -2,6 +2,7 @@ package org.pilotline.acquisition.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.pilotline.acquisition.line.Line;
 import org.pilotline.acquisition.line.Station;
 import org.pilotline.acquisition.line.TagStatus;
 import org.pilotline.acquisition.opcua.MiloEquipmentClient;
+import org.pilotline.acquisition.opcua.security.Pki;
 import org.pilotline.acquisition.store.CopyReadingWriter;
 import org.pilotline.acquisition.store.JdbcDataGapStore;
 import org.pilotline.acquisition.store.JdbcTagRegistry;
@@ -38,8 +40,8 @@ public final class AcquisitionHarness implements AutoCloseable {
   private final ReadingWriterVerticle writer;
   private final ProcessWindowVerticle windows;
 
-  private AcquisitionHarness(DataSource dataSource, Line line, WriterConfig writerConfig, ReadingSink sink)
-      throws Exception {
+  private AcquisitionHarness(DataSource dataSource, Line line, WriterConfig writerConfig, ReadingSink sink,
+      Path pkiDir) throws Exception {
     LocalCodecs.register(vertx.eventBus());
     tagIds = JdbcTagRegistry.register(dataSource, line);
     writer = new ReadingWriterVerticle(sink, writerConfig);
@@ -50,7 +52,7 @@ public final class AcquisitionHarness implements AutoCloseable {
     for (Station s : line.stations()) {
       for (Equipment e : s.equipment()) {
         MiloEquipmentClient c =
-            new MiloEquipmentClient(e, s.id(), tagIds, Clock.systemUTC(), new JdbcDataGapStore(dataSource));
+            new MiloEquipmentClient(e, s.id(), tagIds, Clock.systemUTC(), new JdbcDataGapStore(dataSource), pkiDir);
         clients.add(c);
         deployed.add(vertx.deployVerticle(c));
       }
@@ -65,7 +67,16 @@ public final class AcquisitionHarness implements AutoCloseable {
 
   /** As {@link #start(DataSource, Line)}, with the writer configured as given (benchmarks use the production defaults). */
   public static AcquisitionHarness start(DataSource dataSource, Line line, WriterConfig writerConfig) throws Exception {
-    return new AcquisitionHarness(dataSource, line, writerConfig, new CopyReadingWriter(dataSource));
+    return new AcquisitionHarness(dataSource, line, writerConfig, new CopyReadingWriter(dataSource), Pki.DEFAULT_DIR);
+  }
+
+  /**
+   * As {@link #start(DataSource, Line)}, with the clients' PKI folder given (secure endpoints:
+   * the application certificate and the trusted server certificates).
+   */
+  public static AcquisitionHarness start(DataSource dataSource, Line line, Path pkiDir) throws Exception {
+    return new AcquisitionHarness(dataSource, line, new WriterConfig(2_000, 100, 200_000),
+        new CopyReadingWriter(dataSource), pkiDir);
   }
 
   /**
@@ -74,7 +85,7 @@ public final class AcquisitionHarness implements AutoCloseable {
    */
   public static AcquisitionHarness start(DataSource dataSource, Line line, WriterConfig writerConfig,
       ReadingSink sink) throws Exception {
-    return new AcquisitionHarness(dataSource, line, writerConfig, sink);
+    return new AcquisitionHarness(dataSource, line, writerConfig, sink, Pki.DEFAULT_DIR);
   }
 
   public Vertx vertx() {

@@ -239,9 +239,11 @@ public final class FeatureCalculator {
         setpoint = Signals.mean(spIn.isEmpty() ? List.of() : samples(p.setpointTag(), spIn));
         spReason = "no setpoint: " + noReadings(p.setpointTag());
       }
-      double hold = xs.isEmpty() ? Double.NaN : Double.isFinite(setpoint)
-          ? Signals.timeAtOrAbove(xs, p.holdFraction() * setpoint) : Double.NaN;
-      put(Pressure.HOLD, hold, xs.isEmpty() ? reason : spReason);
+      // one sample measures no time
+      double hold = xs.size() < 2 || !Double.isFinite(setpoint) ? Double.NaN
+          : Signals.timeAtOrAbove(xs, p.holdFraction() * setpoint);
+      put(Pressure.HOLD, hold, xs.isEmpty() ? reason
+          : xs.size() < 2 ? "fewer than two readings of " + p.isostatic() : spReason);
 
       List<Window> stackIn = windowsFor(p.stackPressure());
       List<Sample> stack = stackIn.isEmpty() ? List.of() : samples(p.stackPressure(), stackIn);

@@ -70,7 +70,7 @@ public final class JdbcFeatureStore implements FeatureStore {
               rs.getObject(2, OffsetDateTime.class).toInstant(), new JsonObject(rs.getString(3))));
         }
       } finally {
-        c.commit();
+        c.rollback(); // read only; unlike commit, it cannot fail over an aborted transaction
         c.setAutoCommit(auto);
       }
     } catch (SQLException e) {

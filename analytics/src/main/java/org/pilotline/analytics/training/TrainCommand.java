@@ -172,12 +172,7 @@ public final class TrainCommand {
   }
 
   static ModelKind kind(String word) {
-    return switch (word.toLowerCase(Locale.ROOT)) {
-      case "pca" -> ModelKind.PCA;
-      case "isolationforest", "isolation_forest", "forest" -> ModelKind.ISOLATION_FOREST;
-      default -> throw new IllegalArgumentException("unknown model kind \"" + word
-          + "\": pca or isolationForest");
-    };
+    return ModelKind.of(word);
   }
 
   /** Parsed options; unknown flags and malformed values are usage errors. */

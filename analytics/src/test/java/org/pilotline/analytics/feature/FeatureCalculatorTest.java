@@ -137,6 +137,29 @@ class FeatureCalculatorTest {
   }
 
   @Test
+  void aSetpointTagGivesTheSetpointAsItsMeanOverTheWindow() {
+    FeatureSchema bySetpointTag = new FeatureSchema(3, SCHEMA.summaries(), SCHEMA.exposure(),
+        new Pressure(tag("isostaticPress", "wip", "pressure"), null, tag("isostaticPress", "wip", "setpoint"), 0.95,
+            tag("formation", "cycler", "{slot}StackPressure")),
+        SCHEMA.formation(), SCHEMA.results());
+    // mean setpoint 260 MPa, level 247 MPa: crossed 0.012 s before 201 s, held to 205 s (250 MPa),
+    // left 0.012 s after
+    FixtureSeries s = fixture().add("isostaticPress/wip/setpoint", 200, 250, 205, 270);
+    FeatureVector v = new FeatureCalculator(bySetpointTag).build("C1", at(270), WINDOWS, s).vector();
+    assertEquals(0.012 + 4 + 0.012, v.value(Pressure.HOLD), 1e-9);
+  }
+
+  @Test
+  void oneSampleOfThePressMeasuresNoHoldTime() {
+    FixtureSeries s = fixture();
+    s.byTag.put("isostaticPress/wip/pressure", List.of(new Sample(at(203), 500)));
+    FeatureCalculator.Built built = new FeatureCalculator(SCHEMA).build("C1", at(270), WINDOWS, s);
+    assertEquals(500.0, built.vector().value(Pressure.PEAK), EPS);
+    assertTrue(Double.isNaN(built.vector().value(Pressure.HOLD)));
+    assertTrue(built.missing().get(Pressure.HOLD).contains("fewer than two"), built.missing().toString());
+  }
+
+  @Test
   void formationCapacityIsTheDischargeStepAndCeItsRatioToTheChargeStep() {
     FeatureVector v = new FeatureCalculator(SCHEMA).build("C1", at(270), WINDOWS, fixture()).vector();
     assertEquals(1.98, v.value(Formation.CAPACITY), EPS);

@@ -34,6 +34,8 @@ import org.pilotline.acquisition.testing.TestLines;
 import org.pilotline.analytics.feature.FeatureSchema.Exposure;
 import org.pilotline.analytics.feature.FeatureSchema.Formation;
 import org.pilotline.analytics.feature.FeatureSchema.Pressure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The simulated line runs into a real database through the real acquisition path (OPC UA
@@ -42,6 +44,7 @@ import org.pilotline.analytics.feature.FeatureSchema.Pressure;
  * pressed under an injected pressure loss.
  */
 class JdbcCellFeatureSourceIT {
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcCellFeatureSourceIT.class);
   private static final double TAKT_S = 4;
   private static final int CELLS_PER_ROLL = 2;
   private static final int FAULTY_CELL = 22;
@@ -87,6 +90,11 @@ class JdbcCellFeatureSourceIT {
         .filter(c -> seenFromStart.contains(c) && seenFromStart.contains(rollOf(c))).toList();
     AcquisitionHarness.waitFor(Duration.ofSeconds(20),
         () -> observedCells.stream().allMatch(c -> completions.containsKey(c) && source.build(c).isPresent()));
+    for (String c : observedCells) {
+      source.build(c).ifPresent(v -> LOG.info("cell vector: cell={}, peakMPa={}, holdS={}, capacityAh={}, ce={}, exposureH={}",
+          c, v.value(Pressure.PEAK), v.value(Pressure.HOLD), v.value(Formation.CAPACITY),
+          v.value(Formation.FIRST_CYCLE_CE), v.value(Exposure.HOURS)));
+    }
   }
 
   @AfterAll

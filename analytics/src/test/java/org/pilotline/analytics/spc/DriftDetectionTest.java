@@ -120,6 +120,28 @@ class DriftDetectionTest {
     assertEquals(0.0, chart.lowerSum(), 0.0); // restarted after the signal
   }
 
+  // The deterministic must-not-fire case: a shift of exactly k adds nothing to C+.
+  @Test
+  void cusumStaysSilentOnAShiftNoLargerThanK() {
+    CusumChart chart = new CusumChart(UNIT, 0.5, 5.0);
+    for (int i = 0; i < 1_000; i++) {
+      assertTrue(chart.add(i % 2 == 0 ? 0.5 : -0.5).isEmpty());
+    }
+    assertEquals(0.0, chart.upperSum(), 0.0);
+  }
+
+  @Test
+  void cusumSignalsAnUpwardShiftWhenCPlusPassesH() {
+    CusumChart chart = new CusumChart(UNIT, 0.5, 5.0);
+    // +2 adds 1.5 a point: 1.5, 3.0, 4.5 stay below h = 5; 6.0 passes it.
+    for (int i = 0; i < 3; i++) {
+      assertTrue(chart.add(2.0).isEmpty());
+    }
+    DriftSignal s = chart.add(2.0).orElseThrow();
+    assertTrue(s.upward());
+    assertEquals(6.0, s.statistic(), 1e-12);
+  }
+
   @Test
   void ewmaUsesTheExactLimitOnItsFirstPoint() {
     // First point: sd of z_1 = lambda * sigma = 0.1, limit 2.7*0.1 = 0.27; z_1 = 0.1*3 = 0.3 > 0.27.

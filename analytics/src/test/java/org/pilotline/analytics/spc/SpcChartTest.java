@@ -77,6 +77,12 @@ class SpcChartTest {
           concat(repeat(8, 0.2), -0.2)));
     }
 
+    @Test
+    void westernElectricDoesNotFireOnSeven() {
+      assertEquals(List.of(), firings(RuleSet.westernElectric(), NelsonRule.RULE_2,
+          concat(repeat(7, 0.2), -0.2, 0.2)));
+    }
+
     // A longer run keeps firing at each point (Minitab's convention), documented on SpcChart.
     @Test
     void longerRunFiresAtEachFurtherPoint() {

@@ -121,14 +121,23 @@ public final class Pki {
    * there, the key readable by its owner only.
    */
   public ApplicationIdentity applicationIdentity(String applicationUri) {
+    return applicationIdentity(applicationUri, "pilotline acquisition", List.of());
+  }
+
+  /**
+   * As {@link #applicationIdentity(String)}, a certificate created here naming
+   * {@code commonName@host} and, besides this host's name, localhost and 127.0.0.1, the
+   * {@code extraHosts} (DNS names or IP literals) clients will reach it by.
+   */
+  public ApplicationIdentity applicationIdentity(String applicationUri, String commonName, List<String> extraHosts) {
     // Every equipment client opens the folder at once at start: one creator per JVM, or a
     // certificate could be stored beside another client's key.
     synchronized (Pki.class) {
-      return loadOrCreate(applicationUri);
+      return loadOrCreate(applicationUri, commonName, extraHosts);
     }
   }
 
-  private ApplicationIdentity loadOrCreate(String applicationUri) {
+  private ApplicationIdentity loadOrCreate(String applicationUri, String commonName, List<String> extraHosts) {
     Path certFile = certificateFile();
     Path keyFile = own().resolve(KEY_FILE);
     try {
@@ -139,15 +148,25 @@ public final class Pki {
       }
       KeyPair keyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
       String host = hostName();
-      X509Certificate cert = new SelfSignedCertificateBuilder(keyPair)
-          .setCommonName("pilotline acquisition@" + host)
+      SelfSignedCertificateBuilder builder = new SelfSignedCertificateBuilder(keyPair)
+          .setCommonName(commonName + "@" + host)
           .setOrganization("pilotline")
           .setApplicationUri(applicationUri)
           .addDnsName(host)
           .addDnsName("localhost")
           .addIpAddress("127.0.0.1")
-          .setValidityPeriod(java.time.Period.ofYears(3))
-          .build();
+          .setValidityPeriod(java.time.Period.ofYears(3));
+      for (String extra : extraHosts) {
+        if (extra.equals(host) || extra.equals("localhost") || extra.equals("127.0.0.1") || extra.isBlank()) {
+          continue;
+        }
+        if (extra.matches("[0-9.]+") || extra.contains(":")) {
+          builder.addIpAddress(extra);
+        } else {
+          builder.addDnsName(extra);
+        }
+      }
+      X509Certificate cert = builder.build();
       writeKey(keyFile, keyPair.getPrivate());
       Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()), StandardCharsets.US_ASCII);
       LOG.info("application certificate created: file={}, subject={}, thumbprint={}",
