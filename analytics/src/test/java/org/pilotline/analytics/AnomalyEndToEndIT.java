@@ -57,24 +57,25 @@ import org.pilotline.analytics.training.TrainingSettings;
  * its top two contributions, and a good cell scored by the same model must get none.
  *
  * <p>Both models are trained (through {@link ModelTrainer}, as {@code Launcher train} does), but
- * only the Isolation Forest is activated. PCA's limits are calibrated in-sample, and on 90 training
- * cells of about 45 features they flag far more than their 1 % of new good cells (a first version
- * of this test, with both active, saw 20 anomalies on the 23 cells scored after training;
- * {@code evaluate} measures it on 2,000 cells, see docs/ANALYTICS.md, Evaluation). A 40 s takt at
- * 40x keeps a cell a second, as the demo does, while the 90 training cells span an hour of process
- * time: many times the simulated process's slowest wander (an Ornstein-Uhlenbeck time of 5
- * minutes), so that the training cells show the process's normal range.
+ * only the Isolation Forest is activated. PCA's limits are calibrated in-sample, and on a few
+ * hundred training cells of about 45 features they flag far more than their 1 % of new good cells
+ * (a first version of this test, 90 training cells and both models active, saw 20 anomalies on the
+ * 23 cells scored after training; {@code evaluate} measures 34-63 %, see docs/ANALYTICS.md,
+ * Evaluation). The forest trains on 200 cells, the production minimum: on 90 it too flagged about
+ * one good cell in five. A 40 s takt at 40x keeps a cell a second, while the training cells span
+ * over two hours of process time, many times the simulated process's slowest wander (an
+ * Ornstein-Uhlenbeck time of 5 minutes), so that they show the process's normal range.
  */
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Timeout(value = 9, unit = TimeUnit.MINUTES)
 class AnomalyEndToEndIT {
   private static final double TAKT_S = 40;
   private static final int CELLS_PER_ROLL = 2;
   /** The first training cell: well after the cells already on the line when acquisition subscribed. */
   private static final int FIRST_TRAINING_CELL = 20;
-  /** Cells before it train the models (90 cells). */
-  private static final int TRAINING_END = 110;
-  private static final int FAULTY_CELL = 130;
-  private static final int GOOD_CELL = 133;
+  /** Cells before it train the models: 200, the production minimum ({@code analytics.minTrainingCells}). */
+  private static final int TRAINING_END = 220;
+  private static final int FAULTY_CELL = 240;
+  private static final int GOOD_CELL = 243;
 
   private static TestDatabase.Schema schema;
   private static SimulatorServer sim;
@@ -110,13 +111,15 @@ class AnomalyEndToEndIT {
         ModelKind.ISOLATION_FOREST, Clock.systemUTC());
     acquisition.vertx().deployVerticle(scoring).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
-    assertTrue(AcquisitionHarness.waitFor(Duration.ofMinutes(3), () -> stored(TRAINING_END)),
+    assertTrue(AcquisitionHarness.waitFor(Duration.ofMinutes(6), () -> stored(TRAINING_END)),
         "cell " + cell(TRAINING_END) + " never got a stored vector; simulator at " + sim.cellsFinished());
     FeatureVector first = source.build(cell(FIRST_TRAINING_CELL)).orElseThrow();
     FeatureVector end = source.build(cell(TRAINING_END)).orElseThrow();
-    assertTrue(first.complete(), "the first training cell was not seen whole: " + first);
+    // Not every vector is complete: at this pace the one-per-cell results (EOL, stacking offset)
+    // are missed for some cells (docs/ANALYTICS.md, Evaluation); training imputes them, as it would
+    // in production.
     ModelTrainer trainer = new ModelTrainer(store, new JdbcTrainingExclusions(schema.dataSource()), registry,
-        new TrainingSettings(0.01, 50, 0.2, 100, 8, 256, -1, 42, 0, 0.9), Clock.systemUTC());
+        new TrainingSettings(0.01, 200, 0.2, 100, 8, 256, -1, 42, 0, 0.9), Clock.systemUTC());
     training = trainer.train(features.version(), first.completedAt(), end.completedAt(), false, p -> { });
     ModelVersion forest = training.versions().stream().filter(v -> v.kind() == ModelKind.ISOLATION_FOREST)
         .findFirst().orElseThrow();
@@ -184,7 +187,7 @@ class AnomalyEndToEndIT {
 
   @Test
   void theModelWasTrainedOnThisLinesCellsBeforeThePressureLossCellFinished() {
-    assertTrue(training.trainingCells() >= 50, "trained on " + training.trainingCells() + " cells");
+    assertTrue(training.trainingCells() >= 200, "trained on " + training.trainingCells() + " cells");
     assertEquals(2, training.versions().size(), training.versions().toString());
     assertTrue(finishedWhenTrained < FAULTY_CELL - 2,
         "the simulator had finished " + finishedWhenTrained + " cells when the models became active");
@@ -202,6 +205,8 @@ class AnomalyEndToEndIT {
       pressInTopTwo |= topTwo.contains(Pressure.PEAK) || topTwo.contains(Pressure.HOLD);
     }
     System.out.println("anomalies on " + cell(FAULTY_CELL) + ": " + tops);
+    FeatureVector faulty = source.build(cell(FAULTY_CELL)).orElseThrow();
+    assertTrue(faulty.value(Pressure.PEAK) < 0.9 * 500, "press peak " + faulty.value(Pressure.PEAK));
     assertTrue(pressInTopTwo, "no press-pressure feature in the top two: " + tops);
     assertEquals(false, verdicts.get(cell(FAULTY_CELL)).getBoolean("ok"));
   }
