@@ -17,6 +17,7 @@ import org.pilotline.analytics.eval.EvaluateCommand;
 import org.pilotline.analytics.spcstream.SpcConfigLoader;
 import org.pilotline.hmi.auth.UsersCommand;
 import org.pilotline.analytics.training.TrainCommand;
+import org.pilotline.acquisition.soak.SoakCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * users add|passwd|roles|disable|enable|list} manages the users of the HMI and the result server. {@code Launcher
  * train [--window 14d]} trains the anomaly models; {@code Launcher models list|rollback <kind>}
  * lists and rolls back their versions; {@code Launcher evaluate [options]} scores them on a seeded
- * simulated scenario (see {@code docs/ANALYTICS.md}).
+ * simulated scenario (see {@code docs/ANALYTICS.md}). {@code Launcher soak [options]} runs the
+ * reliability soak (see {@code docs/RELIABILITY.md}).
  */
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -84,6 +86,10 @@ public final class Launcher {
       System.exit(EvaluateCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
       return;
     }
+    if (args.length > 0 && args[0].equals("soak")) {
+      System.exit(SoakCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     if (args.length > 0 && args[0].equals("discover")) {
       runDiscovery(Arrays.copyOfRange(args, 1, args.length));
       return;
@@ -96,7 +102,9 @@ public final class Launcher {
         System.err.println("unknown argument: " + args[i] + "\nusage: Launcher [--config DIR] | Launcher sim [simulator options]"
             + " | Launcher discover opc.tcp://host:port/path [--out FILE] [--max-nodes N] [--start NODEID]"
             + " | Launcher pki list [--dir DIR] | Launcher pki trust <thumbprint-prefix> [--dir DIR]"
-            + " | Launcher users add|passwd|roles|disable|enable|list ...");
+            + " | Launcher users add|passwd|roles|disable|enable|list ..."
+            + " | Launcher train ... | Launcher models list|rollback <kind>"
+            + " | Launcher soak [--minutes N] [--rate N] [--outage-every D] [--outage-seconds N] ...");
         System.exit(2);
       }
     }

@@ -169,7 +169,7 @@ public record FaultSpec(
   }
 
   /** Parses {@code 90}, {@code 90s}, {@code 15m}, {@code 2h} or {@code 500ms}; a bare number is seconds. */
-  static Duration parseDuration(String value) {
+  public static Duration parseDuration(String value) {
     String number = value;
     double unitNanos = 1e9;
     if (value.endsWith("ms")) {

@@ -32,9 +32,12 @@ import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.items.DataItem;
 import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.model.variables.BaseAnalogType;
+import org.eclipse.milo.opcua.sdk.server.nodes.AttributeObserver;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
+import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
@@ -98,6 +101,7 @@ public final class SimulatorServer {
   private final AtomicLong valuesWritten = new AtomicLong();
   private final AtomicLong cellsFinished = new AtomicLong();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
+  private volatile boolean reportEveryWrite;
   private volatile LineSimulation simulation;
   private volatile Instant simNow;
   private ScheduledExecutorService driver;
@@ -136,6 +140,19 @@ public final class SimulatorServer {
     }
     byPort.values().forEach(placed -> s.servers.add(s.new PortServer(placed)));
     return s;
+  }
+
+  /**
+   * Reports every value written to a tag or unit node to every subscriber (exception-based), instead
+   * of letting Milo sample the nodes at each item's sampling interval. With sampling, a value that is
+   * replaced before the next sample never leaves the server; reported on every write, what the
+   * simulator wrote is exactly what subscribers are offered (a monitored item's queue can still
+   * overflow if its client does not publish in time). Fault tests and the soak use it to count both
+   * ends exactly. Call before {@link #startAsync()}; items created later follow it.
+   */
+  public SimulatorServer reportEveryWrite() {
+    reportEveryWrite = true;
+    return this;
   }
 
   /** Binds every server, then starts the simulated clock at the wall-clock time and the driver. */
@@ -260,6 +277,20 @@ public final class SimulatorServer {
       listener.onWrite(nodeIdText, at, d, statusCode);
     } else if (v instanceof String unit) {
       listener.onUnitWrite(nodeIdText, at, unit, statusCode);
+    }
+  }
+
+  /**
+   * Stops changing values: the driver stops, the nodes keep their last values and the servers go
+   * on serving them, so that subscribers still receive what was written last. Load tests use it to
+   * end production while acquisition drains. Safe to call twice, and before {@link #stop()}.
+   */
+  public synchronized void stopChanging() throws InterruptedException {
+    if (driver != null) {
+      driver.shutdown();
+      if (!driver.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("simulator driver did not stop within 10 s");
+      }
     }
   }
 
@@ -454,6 +485,8 @@ public final class SimulatorServer {
   private final class SimNamespace extends ManagedNamespaceWithLifecycle {
     private final SubscriptionModel subscriptionModel;
     private final Map<NodeId, UaFolderNode> folders = new LinkedHashMap<>();
+    // items reported on every write (reportEveryWrite): how to detach each from its node
+    private final Map<DataItem, Runnable> pushed = new ConcurrentHashMap<>();
 
     SimNamespace(OpcUaServer server, String uri) {
       super(server, uri);
@@ -518,22 +551,54 @@ public final class SimulatorServer {
 
     @Override
     public void onDataItemsCreated(List<DataItem> dataItems) {
-      subscriptionModel.onDataItemsCreated(dataItems);
+      if (!reportEveryWrite) {
+        subscriptionModel.onDataItemsCreated(dataItems);
+        return;
+      }
+      List<DataItem> sampled = new ArrayList<>();
+      for (DataItem item : dataItems) {
+        UaNode node = getNodeManager().getNode(item.getReadValueId().getNodeId()).orElse(null);
+        if (node instanceof UaVariableNode variable
+            && AttributeId.Value.uid().equals(item.getReadValueId().getAttributeId())) {
+          AttributeObserver observer = (n, attribute, value) -> {
+            if (attribute == AttributeId.Value) {
+              item.setValue((DataValue) value);
+            }
+          };
+          variable.addAttributeObserver(observer);
+          pushed.put(item, () -> variable.removeAttributeObserver(observer));
+          item.setValue(variable.getValue());
+        } else {
+          sampled.add(item);
+        }
+      }
+      subscriptionModel.onDataItemsCreated(sampled);
     }
 
     @Override
     public void onDataItemsModified(List<DataItem> dataItems) {
-      subscriptionModel.onDataItemsModified(dataItems);
+      subscriptionModel.onDataItemsModified(dataItems.stream().filter(i -> !pushed.containsKey(i)).toList());
     }
 
     @Override
     public void onDataItemsDeleted(List<DataItem> dataItems) {
-      subscriptionModel.onDataItemsDeleted(dataItems);
+      List<DataItem> sampled = new ArrayList<>();
+      for (DataItem item : dataItems) {
+        Runnable unhook = pushed.remove(item);
+        if (unhook != null) {
+          unhook.run();
+        } else {
+          sampled.add(item);
+        }
+      }
+      subscriptionModel.onDataItemsDeleted(sampled);
     }
 
     @Override
     public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
-      subscriptionModel.onMonitoringModeChanged(monitoredItems);
+      // an item reported on every write keeps its mode in the item itself, which checks it
+      subscriptionModel.onMonitoringModeChanged(
+          monitoredItems.stream().filter(i -> !(i instanceof DataItem d && pushed.containsKey(d))).toList());
     }
   }
 }

@@ -51,6 +51,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         // The owner closes it after the writer's last flush; zonky's own hook would stop the
         // server in parallel with that flush at JVM exit.
         .setRegisterShutdownHook(false)
+        // zonky waits 10 s by default; a restart on a loaded machine can take longer
+        .setPGStartupWait(java.time.Duration.ofSeconds(60))
         .start();
     EmbeddedDatabase db = new EmbeddedDatabase(pg, dir);
     LOG.info("embedded PostgreSQL started: version={}, port={}, dataDir={}, reused={}, ms={}",
