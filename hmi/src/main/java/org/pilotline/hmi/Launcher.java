@@ -16,6 +16,7 @@ import org.pilotline.acquisition.sim.SimulatorServer;
 import org.pilotline.acquisition.sim.WriteListener;
 import org.pilotline.analytics.feature.FeatureSchema;
 import org.pilotline.analytics.feature.FeatureSchemaLoader;
+import org.pilotline.analytics.eval.EvaluateCommand;
 import org.pilotline.analytics.spcstream.SpcConfigLoader;
 import org.pilotline.hmi.auth.UsersCommand;
 import org.pilotline.analytics.training.TrainCommand;
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * list|trust <thumbprint-prefix> [--dir DIR]} shows and trusts server certificates. {@code Launcher
  * users add|passwd|roles|disable|enable|list} manages the users of the HMI and the result server. {@code Launcher
  * train [--window 14d]} trains the anomaly models; {@code Launcher models list|rollback <kind>}
- * lists and rolls back their versions (see {@code docs/ANALYTICS.md}). {@code Launcher
- * soak [options]} runs the reliability soak (see {@code docs/RELIABILITY.md}).
+ * lists and rolls back their versions; {@code Launcher evaluate [options]} scores them on a seeded
+ * simulated scenario (see {@code docs/ANALYTICS.md}). {@code Launcher soak [options]} runs the
+ * reliability soak (see {@code docs/RELIABILITY.md}).
  */
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -93,6 +95,10 @@ public final class Launcher {
     }
     if (args.length > 0 && (args[0].equals("train") || args[0].equals("models"))) {
       System.exit(TrainCommand.run(args, System.out, System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("evaluate")) {
+      System.exit(EvaluateCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
       return;
     }
     if (args.length > 0 && args[0].equals("soak")) {
