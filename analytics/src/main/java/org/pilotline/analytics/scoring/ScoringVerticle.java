@@ -324,7 +324,10 @@ public final class ScoringVerticle extends VerticleBase {
       imputed.addAll(input.imputed());
       AnomalyScore s = m.model().score(input.values());
       Anomaly anomaly = null;
-      if (s.flagged()) {
+      // Only the verdict model raises anomalies: the evaluation (docs/ANALYTICS.md) measured PCA
+      // flagging a third or more of good cells where roll-level features repeat across a roll's
+      // cells, and one flag per model would double the engineer's queue for one cell anyway.
+      if (s.flagged() && kind == verdictKind) {
         anomaly = ledger.record(Anomaly.openOnCell(cellId, kind.name(), version, now, s.score(),
             s.threshold(), s.contributions()));
         if (anomaly.detectedAt().equals(now)) {
