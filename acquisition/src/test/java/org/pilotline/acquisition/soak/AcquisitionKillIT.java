@@ -191,20 +191,30 @@ class AcquisitionKillIT {
       Counts n = count(soak.forAcquisition(), published, from, stoppedAt, killAt.minusMillis(
           Math.round(2 * soak.publishingMs())), resubscribedAt);
       long gapRows = scalar("select count(*) from data_gap");
+      // every reading of the first process has a source time before the kill, every reading of
+      // the second one after it (a subscription starts with the node's value at that moment)
+      long storedBeforeKill = scalar("select count(*) from reading where ts < '" + killAt + "'::timestamptz");
+      long duplicatedAll = scalar("select count(*) - count(distinct (tag_id, ts)) from reading");
       System.out.printf("acquisition kill IT: produced=%d (%.0f readings/s), delivered before the kill=%d,"
               + " accepted by the spool before the kill=%d, committed before the kill=%d, left in the spool and"
               + " replayed=%d, delivered after the"
               + " restart=%d, stored=%d, lost=%d, duplicated=%d, storedButNeverPublished=%d, gap (published while"
               + " no process was subscribed, never delivered)=%d between %s and %s, earliest missing %d ms before"
               + " the kill, dataGapRows=%d, killed to resubscribed %d ms, second process start to first commit"
-              + " %d ms, fsyncIntervalMs=%d%n",
+              + " %d ms, fsyncIntervalMs=%d; whole table: stored with a source time before the kill=%d,"
+              + " duplicated=%d%n",
           n.published, n.published * 1e9 / Duration.between(from, stoppedAt).toNanos(), deliveredBeforeKill,
           receivedBeforeKill, committedBeforeKill, c2.pendingAtOpen, c2.delivered, n.stored, n.lost, n.duplicated, n.unexpected,
           n.gap, n.earliestMissing, n.latestMissing,
           n.earliestMissing == null ? 0 : Duration.between(n.earliestMissing, killAt).toMillis(), gapRows,
-          resubscribeMs, firstCommitMs, FSYNC_MS);
+          resubscribeMs, firstCommitMs, FSYNC_MS, storedBeforeKill, duplicatedAll);
       assertTrue(n.published / (Duration.between(from, stoppedAt).toMillis() / 1000.0) >= RATE * 0.8,
           "produced at about the rate");
+      // the precise form of "nothing accepted is lost": the spool had accepted receivedBeforeKill
+      // readings (at the child's last report before the kill), all of them stored
+      assertTrue(storedBeforeKill >= receivedBeforeKill,
+          storedBeforeKill + " stored < " + receivedBeforeKill + " accepted before the kill");
+      assertEquals(0, duplicatedAll, "duplicated in the whole table");
       assertEquals(0, n.lost, "lost outside the window when no process was subscribed");
       assertEquals(0, n.duplicated, "duplicated");
       assertEquals(0, n.unexpected, "stored but never published");
