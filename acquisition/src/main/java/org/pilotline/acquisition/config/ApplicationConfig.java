@@ -620,11 +620,11 @@ public record ApplicationConfig(
     private Analytics analytics() {
       double rate = fraction(source("analytics.falseAlarmRate"), 0.01, false, 0.5, false);
       Source verdictSource = source("analytics.verdictModel");
-      String verdictModel = text(verdictSource, "isolationForest");
+      String verdictModel = text(verdictSource, "pca");
       if (!VERDICT_MODELS.contains(verdictModel)) {
         fault(verdictSource, "not one of " + String.join(", ", VERDICT_MODELS) + ": "
             + quote(verdictModel));
-        verdictModel = "isolationForest";
+        verdictModel = "pca";
       }
       int minCells = (int) integer(source("analytics.minTrainingCells"), 200, 2, Integer.MAX_VALUE);
       double maxMissing = fraction(source("analytics.maxMissingFraction"), 0.2, true, 1, false);

@@ -324,9 +324,8 @@ public final class ScoringVerticle extends VerticleBase {
       imputed.addAll(input.imputed());
       AnomalyScore s = m.model().score(input.values());
       Anomaly anomaly = null;
-      // Only the verdict model raises anomalies: the evaluation (docs/ANALYTICS.md) measured PCA
-      // flagging a third or more of good cells where roll-level features repeat across a roll's
-      // cells, and one flag per model would double the engineer's queue for one cell anyway.
+      // Only the verdict model raises anomalies: one flag per model would double the engineer's
+      // queue for one cell, and the models' false-alarm rates differ by data (docs/ANALYTICS.md).
       if (s.flagged() && kind == verdictKind) {
         anomaly = ledger.record(Anomaly.openOnCell(cellId, kind.name(), version, now, s.score(),
             s.threshold(), s.contributions()));
