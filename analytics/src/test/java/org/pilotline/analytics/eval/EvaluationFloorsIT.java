@@ -22,12 +22,12 @@ import org.pilotline.analytics.feature.FeatureSchemaLoader;
  * model above the univariate 3σ baseline in AUC.
  *
  * <p>The scenario holds five of the six fault kinds of {@code evaluate}'s: every one but
- * {@code dryRoomExcursion}. The shipped {@code features.yaml} integrates dry-room exposure from the
- * first window of the cell's roll ({@code from: roll}), while the simulator labels as exposed only
- * the cells open to the room (stacking to sealing); an excursion therefore raises the exposure
- * features of some sixty cells per episode that the ground truth calls good. That disagreement
- * between the two is reported by {@code evaluate} (docs/ANALYTICS.md, Evaluation) and is not a
- * property of the models, so the floors are held on the kinds whose labels and features agree.
+ * {@code dryRoomExcursion}. It was chosen when {@code features.yaml} integrated dry-room exposure
+ * from the first window of the cell's roll ({@code from: roll}), while the simulator labels as
+ * exposed only the cells open to the room (stacking to sealing), so an excursion raised the
+ * exposure features of some sixty cells per episode that the ground truth calls good. The shipped
+ * file now says {@code from: cell} (docs/ANALYTICS.md, Evaluation); this scenario has not been
+ * re-measured with the dry-room kind put back.
  *
  * <p>The drift floor (EWMA or CUSUM tuned for an in-control ARL of at least 370 detects a
  * sustained 1σ shift within 12 samples on average over at least 100 seeded runs) is
