@@ -29,6 +29,10 @@ import org.pilotline.analytics.feature.FeatureSchema.TagPattern;
  * the cell has none there, its rolls' windows; if none either, their lots'. A window still open
  * (a roll still feeding the stacker) counts up to the cell's completion. A reading belongs to a
  * window when {@code start <= ts < end}: at a unit change the new unit owns the instant.
+ * Summaries and the press and stack pressures also count the value in force at each window's
+ * start (the last reading before it, sample-and-hold): a tag reported on change or through a
+ * deadband may have no reading inside a short window. Results and the formation counters do not:
+ * a value from before the window belongs to the previous unit.
  *
  * <p>A feature whose inputs are missing (no window at the station, no readings in it, fewer than
  * two samples for std or slope, no discharge step) is NaN, never an exception; {@link Built#missing()}
@@ -162,11 +166,28 @@ public final class FeatureCalculator {
 
     /** Samples of the tag in the given windows, oldest first. */
     List<Sample> samples(TagPattern tag, List<Window> in) {
+      return samples(tag, in, false);
+    }
+
+    /**
+     * Samples of the tag in the given windows, oldest first. With {@code held}, each window also
+     * starts with the value in force at its start, the last reading before it (sample-and-hold,
+     * as a historian reads a tag reported on change or through a deadband), unless a reading
+     * falls exactly on the start. Not for per-unit values (test results, step counters): the
+     * value before the window belongs to the previous unit.
+     */
+    List<Sample> samples(TagPattern tag, List<Window> in, boolean held) {
       List<Sample> out = new ArrayList<>();
       for (Window w : in) {
         Instant to = end(w);
         if (to.isAfter(w.start())) {
-          out.addAll(series.between(tag.station(), tag.equipment(), tag.nameIn(w.slot()), w.start(), to));
+          String name = tag.nameIn(w.slot());
+          List<Sample> inside = series.between(tag.station(), tag.equipment(), name, w.start(), to);
+          if (held && (inside.isEmpty() || inside.get(0).ts().isAfter(w.start()))) {
+            series.before(tag.station(), tag.equipment(), name, w.start())
+                .ifPresent(s -> out.add(new Sample(w.start(), s.value())));
+          }
+          out.addAll(inside);
         }
       }
       out.sort(Comparator.comparing(Sample::ts));
@@ -183,7 +204,7 @@ public final class FeatureCalculator {
 
     void summary(Summary s) {
       List<Window> in = windowsFor(s.tag());
-      List<Sample> xs = in.isEmpty() ? List.of() : samples(s.tag(), in);
+      List<Sample> xs = in.isEmpty() ? List.of() : samples(s.tag(), in, true);
       String reason = in.isEmpty() ? noWindow(s.tag()) : noReadings(s.tag());
       for (Stat stat : s.stats()) {
         double v = statistic(stat, xs);
@@ -227,7 +248,7 @@ public final class FeatureCalculator {
 
     void pressure(Pressure p) {
       List<Window> in = windowsFor(p.isostatic());
-      List<Sample> xs = in.isEmpty() ? List.of() : samples(p.isostatic(), in);
+      List<Sample> xs = in.isEmpty() ? List.of() : samples(p.isostatic(), in, true);
       String reason = in.isEmpty() ? noWindow(p.isostatic()) : noReadings(p.isostatic());
       put(Pressure.PEAK, xs.isEmpty() ? Double.NaN : Signals.max(xs), reason);
       double setpoint;
@@ -246,7 +267,7 @@ public final class FeatureCalculator {
           : xs.size() < 2 ? "fewer than two readings of " + p.isostatic() : spReason);
 
       List<Window> stackIn = windowsFor(p.stackPressure());
-      List<Sample> stack = stackIn.isEmpty() ? List.of() : samples(p.stackPressure(), stackIn);
+      List<Sample> stack = stackIn.isEmpty() ? List.of() : samples(p.stackPressure(), stackIn, true);
       String stackReason = stackIn.isEmpty() ? noWindow(p.stackPressure()) : noReadings(p.stackPressure());
       put(Pressure.STACK_MEAN, Signals.mean(stack), stackReason);
       put(Pressure.STACK_STD, Signals.std(stack), stack.isEmpty() ? stackReason : "fewer than two readings of " + p.stackPressure());

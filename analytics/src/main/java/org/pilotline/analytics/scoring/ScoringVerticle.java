@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.pilotline.acquisition.store.UnitTracker;
 import org.pilotline.analytics.Addresses;
 import org.pilotline.analytics.anomaly.Anomaly;
 import org.pilotline.analytics.anomaly.AnomalyJson;
@@ -161,6 +163,10 @@ public final class ScoringVerticle extends VerticleBase {
     return failed.get();
   }
 
+  /** How long after a completion the cell is built: the tracker's grace, its flush period and a margin. */
+  static final Duration GENEALOGY_SETTLE =
+      UnitTracker.GRACE.plusSeconds(2);
+
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(org.pilotline.acquisition.Addresses.CELL_COMPLETED,
@@ -179,6 +185,13 @@ public final class ScoringVerticle extends VerticleBase {
       LOG.warn("cell completion without a cellId ignored: body={}", body);
       return;
     }
+    // The cell's genealogy may still be undecided when it completes: the tracker links a cell to
+    // the roll still feeding the stacker only after UnitTracker.GRACE (flushed every second). A
+    // vector built before that has no roll or lot windows; at timeScale 20 that was most cells.
+    vertx.setTimer(GENEALOGY_SETTLE.toMillis(), t -> score(cellId));
+  }
+
+  private void score(String cellId) {
     vertx.executeBlocking(() -> handle(cellId)).onComplete(ar -> {
       if (ar.failed()) {
         failed.incrementAndGet();

@@ -111,6 +111,39 @@ class FeatureCalculatorTest {
   }
 
   @Test
+  void aTagReportedOnlyOnChangeHoldsItsLastValueIntoAWindowWithoutReadings() {
+    // a deadband tag: last reported 50 s before the roll's window, nothing inside it
+    FixtureSeries s = fixture();
+    s.byTag.put("coating/coater/arealLoading", List.of(new Sample(at(-50), 20.5), new Sample(at(100), 99)));
+    FeatureCalculator.Built built = new FeatureCalculator(SCHEMA).build("C1", at(270), WINDOWS, s);
+    assertEquals(20.5, built.vector().value("coating.arealLoading.mean"), EPS);
+    assertEquals(20.5, built.vector().value("coating.arealLoading.max"), EPS);
+    // one held value is one sample: no spread, no slope
+    assertTrue(built.missing().get("coating.arealLoading.std").contains("fewer than two"), built.missing().toString());
+  }
+
+  @Test
+  void theHeldValueCountsAsTheValueAtTheWindowStart() {
+    // 18 in force at the start (reported at -5 s), then 22 at 50 s: samples 18 @ 0 s and 22 @ 50 s
+    FixtureSeries s = fixture();
+    s.byTag.put("coating/coater/arealLoading", List.of(new Sample(at(-5), 18), new Sample(at(50), 22)));
+    FeatureVector v = new FeatureCalculator(SCHEMA).build("C1", at(270), WINDOWS, s).vector();
+    assertEquals(20.0, v.value("coating.arealLoading.mean"), EPS);
+    assertEquals(18.0, v.value("coating.arealLoading.min"), EPS);
+    // 4 per 50 s = 288 per hour
+    assertEquals(288.0, v.value("coating.arealLoading.slope"), EPS);
+  }
+
+  @Test
+  void aResultIsNotTakenFromBeforeTheCellsWindow() {
+    // the previous cell's OCV belongs to that cell
+    FixtureSeries s = fixture();
+    s.byTag.put("eol/eolTester/ocv", List.of(new Sample(at(255), 3.70)));
+    FeatureCalculator.Built built = new FeatureCalculator(SCHEMA).build("C1", at(270), WINDOWS, s);
+    assertTrue(Double.isNaN(built.vector().value("eol.ocv")));
+  }
+
+  @Test
   void aSlotPatternReadsTheChannelTheCellWasIn() {
     FeatureVector v = new FeatureCalculator(SCHEMA).build("C1", at(270), WINDOWS, fixture()).vector();
     assertEquals(26.0, v.value("formation.temperature.mean"), EPS);
