@@ -637,7 +637,7 @@ public record ApplicationConfig(
       int components = (int) integer(source("analytics.pcaComponents"), 0, 0, 100_000);
       double variance = fraction(source("analytics.pcaVarianceRetained"), 0.9, false, 1, true);
       Source autoSource = source("analytics.autoTrainAfterCells");
-      int autoTrain = (int) integer(autoSource, 100, 0, Integer.MAX_VALUE);
+      int autoTrain = (int) integer(autoSource, 300, 0, Integer.MAX_VALUE);
       if (autoTrain == 1) {
         fault(autoSource, "must be 0 (off) or at least 2 (a model needs cells to learn from): 1");
         autoTrain = 0;

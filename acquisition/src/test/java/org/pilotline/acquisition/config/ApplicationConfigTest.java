@@ -194,7 +194,7 @@ class ApplicationConfigTest {
 
     @Test
     void autoTrainingDefaultsToOneLotOfTheDemoAndOneCellIsRefused() {
-      assertEquals(100, parse("", NONE, NONE).analytics().autoTrainAfterCells());
+      assertEquals(300, parse("", NONE, NONE).analytics().autoTrainAfterCells());
       assertEquals(0, parse("analytics:\n  autoTrainAfterCells: 0\n", NONE, NONE).analytics()
           .autoTrainAfterCells());
       ConfigException e = failure("analytics:\n  autoTrainAfterCells: 1\n", NONE, NONE);
